@@ -1,0 +1,18 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
+  testRegex: '\\.(spec|test)\\.ts$',
+  // Type errors are caught once by `npm run typecheck`; here we only transpile, which is much faster.
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  moduleNameMapper: {
+    '^@kring/event-store$': '<rootDir>/libs/event-store/src',
+    '^@kring/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
+  },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  // Contract suites open real databases; two at a time fits the 2-core machines we run on.
+  maxWorkers: 2,
+  testTimeout: 60_000,
+  verbose: true,
+};

@@ -1,0 +1,6 @@
+export * from './event-store';
+export * from './upcasting';
+export * from './open-event-store';
+export { DataDirLockedError } from './pglite/data-dir-lock';
+export type { SqlDriver, SqlSession } from './sql/sql-driver';
+export { migrate, type Migration } from './sql/migrations';

@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import type { EventStore } from './event-store';
+import { PgliteDriver } from './pglite/pglite-driver';
+import { PostgresDriver } from './postgres/postgres-driver';
+import { SqlEventStore } from './sql/sql-event-store';
+import type { SqlDriver } from './sql/sql-driver';
+import { Upcaster, Upcasters } from './upcasting';
+
+export type EventStoreConfig =
+  | { adapter: 'pglite'; dataDir: string; upcasters?: readonly Upcaster[] }
+  | { adapter: 'postgres'; connectionString: string; poolSize?: number; upcasters?: readonly Upcaster[] };
+
+/** KRING_DATABASE_URL names a PostgreSQL; without it, the embedded store lives in KRING_DATA_DIR (default ./data). */
+export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EventStoreConfig {
+  const url = env.KRING_DATABASE_URL?.trim();
+  if (url) return { adapter: 'postgres', connectionString: url };
+  return { adapter: 'pglite', dataDir: resolve(env.KRING_DATA_DIR?.trim() || './data') };
+}
+
+export function describeEventStoreConfig(config: EventStoreConfig): string {
+  if (config.adapter === 'pglite') return `embedded PGlite in ${config.dataDir}`;
+  const url = new URL(config.connectionString);
+  return `PostgreSQL at ${url.host}${url.pathname}`;
+}
+
+export async function openSqlDriver(config: EventStoreConfig): Promise<SqlDriver> {
+  return config.adapter === 'pglite'
+    ? PgliteDriver.open(config.dataDir)
+    : new PostgresDriver({ connectionString: config.connectionString, poolSize: config.poolSize });
+}
+
+export async function openEventStore(config: EventStoreConfig): Promise<EventStore> {
+  const driver = await openSqlDriver(config);
+  try {
+    return await SqlEventStore.open(driver, new Upcasters(config.upcasters));
+  } catch (error) {
+    await driver.close();
+    throw error;
+  }
+}

@@ -1,0 +1,58 @@
+import { PGlite, types } from '@electric-sql/pglite';
+import { join } from 'node:path';
+import type { SqlDriver, SqlSession } from '../sql/sql-driver';
+import { acquireDataDirLock } from './data-dir-lock';
+
+/** The embedded default: PostgreSQL compiled to WASM, persisted in `<dataDir>/pglite`, no server. */
+export class PgliteDriver implements SqlDriver {
+  readonly adapter = 'pglite' as const;
+
+  private constructor(
+    private readonly db: PGlite,
+    private readonly releaseLock: () => void,
+  ) {}
+
+  static async open(dataDir: string): Promise<PgliteDriver> {
+    const releaseLock = acquireDataDirLock(dataDir);
+    try {
+      const db = await PGlite.create(join(dataDir, 'pglite'), {
+        parsers: { [types.INT8]: (value: string) => BigInt(value) },
+      });
+      return new PgliteDriver(db, releaseLock);
+    } catch (error) {
+      releaseLock();
+      throw error;
+    }
+  }
+
+  async query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]> {
+    return (await this.db.query<Row>(text, params as unknown[])).rows;
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.db.exec(script);
+  }
+
+  transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) =>
+      work({
+        query: async <Row>(text: string, params?: readonly unknown[]) => (await tx.query<Row>(text, params as unknown[])).rows,
+        exec: async (script: string) => {
+          await tx.exec(script);
+        },
+      }),
+    );
+  }
+
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    return this.db.listen(channel, onNotify);
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.db.close();
+    } finally {
+      this.releaseLock();
+    }
+  }
+}

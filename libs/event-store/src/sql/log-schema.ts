@@ -1,0 +1,102 @@
+import type { Migration } from './migrations';
+import { SqlState } from './sql-driver';
+
+export const LOG_CHANNEL = 'kring_log';
+
+/** Held from the start of an append until its commit: see kring_append below. */
+const APPEND_LOCK = 0x6b72_696e_6702n;
+
+/**
+ * The log: one table, one append function, the same on PostgreSQL and PGlite.
+ *
+ * Gap-free global order — the mechanism, and its price.
+ * A reader that follows the log by position must never pass a position that a still-running
+ * transaction will commit below it (the bug Marten #3321 and Emmett #336 shipped: sequences hand
+ * out numbers at insert time, commits land in another order, and a follower skips the late one).
+ * We serialise appends: kring_append takes one transaction-scoped advisory lock before it reads the
+ * head of the log, and PostgreSQL releases it only after the commit is visible. Positions are then
+ * handed out in commit order as head + 1, so they are also contiguous (a rolled-back append leaves
+ * no hole) and a follower can read `position > checkpoint` with no fence at all.
+ * The price: appends do not overlap, so small concurrent appends cannot share a WAL flush (group
+ * commit) and the single-append rate is bounded by one commit's latency. The alternative, a
+ * transaction-id fence (`tx_id < pg_snapshot_xmin(pg_current_snapshot())`), keeps appends
+ * concurrent, but delivery order is then (tx_id, seq), not a single number, and one long
+ * transaction anywhere in the cluster holds back every follower. For Kring's write load (people
+ * recording meetings) commit latency is far from the limit, batched appends are not hurt, and PGlite
+ * runs one statement at a time anyway, so the simple, obviously correct order wins.
+ *
+ * The whole append is one function call: one round trip, so the lock is held as briefly as possible.
+ * recorded_at is truncated to milliseconds (what JavaScript and GraphQL DateTime can carry, so
+ * `recorded_at <= asOf` means the same in SQL and in code) and never decreases along the log.
+ */
+export const LOG_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 'event-store/001-log',
+    sql: `
+CREATE TABLE kring_events (
+  position        bigint      PRIMARY KEY,
+  stream_id       text        NOT NULL,
+  stream_revision bigint      NOT NULL,
+  event_id        uuid        NOT NULL,
+  type            text        NOT NULL,
+  version         integer     NOT NULL,
+  data            jsonb       NOT NULL,
+  metadata        jsonb       NOT NULL,
+  recorded_at     timestamptz NOT NULL,
+  CONSTRAINT kring_events_stream_revision UNIQUE (stream_id, stream_revision),
+  CONSTRAINT kring_events_stream_event_id UNIQUE (stream_id, event_id)
+);
+
+CREATE FUNCTION kring_append(p_stream text, p_expected text, p_events jsonb)
+RETURNS TABLE (next_revision bigint, last_position bigint, duplicate boolean)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_count     integer := jsonb_array_length(p_events);
+  v_ids       uuid[];
+  v_known     integer;
+  v_current   bigint;
+  v_head      bigint;
+  v_head_at   timestamptz;
+  v_now       timestamptz;
+BEGIN
+  PERFORM pg_advisory_xact_lock(${APPEND_LOCK});
+
+  -- A retry of an append that already happened: write nothing, answer what the first one answered.
+  SELECT array_agg((e->>'id')::uuid) INTO v_ids FROM jsonb_array_elements(p_events) AS e;
+  SELECT count(*), max(stream_revision), max(position) INTO v_known, next_revision, last_position
+    FROM kring_events WHERE stream_id = p_stream AND event_id = ANY (v_ids);
+  IF v_known = v_count THEN
+    duplicate := true;
+    RETURN NEXT;
+    RETURN;
+  ELSIF v_known > 0 THEN
+    RAISE EXCEPTION 'event ids partly stored in stream %', p_stream USING ERRCODE = '${SqlState.eventIdConflict}';
+  END IF;
+
+  SELECT max(stream_revision) INTO v_current FROM kring_events WHERE stream_id = p_stream;
+  IF (p_expected = 'no_stream' AND v_current IS NOT NULL)
+     OR (p_expected = 'stream_exists' AND v_current IS NULL)
+     OR (p_expected NOT IN ('any', 'no_stream', 'stream_exists') AND v_current IS DISTINCT FROM p_expected::bigint) THEN
+    RAISE EXCEPTION 'wrong expected revision for stream %', p_stream
+      USING ERRCODE = '${SqlState.wrongExpectedRevision}', DETAIL = coalesce(v_current::text, 'no_stream');
+  END IF;
+
+  SELECT position, recorded_at INTO v_head, v_head_at FROM kring_events ORDER BY position DESC LIMIT 1;
+  v_head := coalesce(v_head, 0);
+  v_now := greatest(date_trunc('milliseconds', clock_timestamp()), v_head_at);
+
+  INSERT INTO kring_events (position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at)
+  SELECT v_head + e.ord, p_stream, coalesce(v_current, -1) + e.ord, (e.value->>'id')::uuid, e.value->>'type',
+         (e.value->>'version')::integer, e.value->'data', e.value->'metadata', v_now
+    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(value, ord);
+
+  PERFORM pg_notify('${LOG_CHANNEL}', (v_head + v_count)::text);
+  next_revision := coalesce(v_current, -1) + v_count;
+  last_position := v_head + v_count;
+  duplicate := false;
+  RETURN NEXT;
+END
+$fn$;
+`,
+  },
+];

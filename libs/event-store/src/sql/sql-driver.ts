@@ -1,0 +1,30 @@
+/**
+ * The little that differs between PostgreSQL (node-postgres) and the embedded PGlite: how to send
+ * SQL, run a transaction and listen for notifications. Everything else is the same SQL.
+ */
+export interface SqlSession {
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Several statements in one string (DDL); no parameters. */
+  exec(script: string): Promise<void>;
+}
+
+export interface SqlDriver extends SqlSession {
+  readonly adapter: 'postgres' | 'pglite';
+  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T>;
+  /** Calls `onNotify` for each NOTIFY on `channel`; resolves to a function that stops listening. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** SQLSTATE codes raised by our own SQL (class "KR" is ours; PostgreSQL reserves none of it). */
+export const SqlState = {
+  wrongExpectedRevision: 'KR409',
+  eventIdConflict: 'KR410',
+  /** PostgreSQL's own: text the database cannot store, such as \u0000 inside jsonb. */
+  untranslatableCharacter: '22P05',
+} as const;
+
+export function sqlStateOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+}

@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AppendResult,
+  EventIdConflictError,
+  EventMetadata,
+  EventStore,
+  ExpectedRevision,
+  InvalidAppendError,
+  JsonObject,
+  LogSubscription,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  WrongExpectedRevisionError,
+} from '../event-store';
+import { Upcasters } from '../upcasting';
+import { migrate } from './migrations';
+import { LOG_CHANNEL, LOG_MIGRATIONS } from './log-schema';
+import { SqlDriver, SqlState, sqlStateOf } from './sql-driver';
+
+const DEFAULT_BATCH = 1000;
+const DEFAULT_IDLE_POLL_MS = 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface EventRow {
+  position: bigint | number | string;
+  stream_id: string;
+  stream_revision: bigint | number | string;
+  event_id: string;
+  type: string;
+  version: number;
+  data: JsonObject;
+  metadata: EventMetadata;
+  recorded_at: Date;
+}
+
+const COLUMNS = 'position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at';
+
+/** The event store on any PostgreSQL-speaking driver: node-postgres or the embedded PGlite. */
+export class SqlEventStore implements EventStore {
+  readonly adapter: string;
+  private appendGeneration = 0;
+  private readonly waiters = new Set<() => void>();
+  private listening?: Promise<() => Promise<void>>;
+  private closed = false;
+
+  private constructor(
+    private readonly driver: SqlDriver,
+    private readonly upcasters: Upcasters,
+  ) {
+    this.adapter = driver.adapter;
+  }
+
+  static async open(driver: SqlDriver, upcasters = new Upcasters()): Promise<SqlEventStore> {
+    await migrate(driver, LOG_MIGRATIONS);
+    return new SqlEventStore(driver, upcasters);
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    const expected = options.expectedRevision ?? 'any';
+    const payload = validateAppend(streamId, events, expected);
+    try {
+      const [row] = await this.driver.query<{ next_revision: bigint; last_position: bigint; duplicate: boolean }>(
+        'SELECT next_revision, last_position, duplicate FROM kring_append($1, $2, $3::jsonb)',
+        [streamId, expected.toString(), JSON.stringify(payload)],
+      );
+      if (!row.duplicate) this.wakeFollowers();
+      return { nextExpectedRevision: BigInt(row.next_revision), position: BigInt(row.last_position), duplicate: row.duplicate };
+    } catch (error) {
+      switch (sqlStateOf(error)) {
+        case SqlState.wrongExpectedRevision: {
+          const detail = (error as { detail?: string }).detail ?? 'no_stream';
+          throw new WrongExpectedRevisionError(streamId, expected, detail === 'no_stream' ? 'no_stream' : BigInt(detail));
+        }
+        case SqlState.eventIdConflict:
+          throw new EventIdConflictError(streamId);
+        case SqlState.untranslatableCharacter:
+          throw new InvalidAppendError(`stream ${streamId}: ${(error as Error).message}`);
+        default:
+          throw error;
+      }
+    }
+  }
+
+  async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
+    const backwards = options.direction === 'backwards';
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    let from = options.fromRevision;
+    while (remaining > 0) {
+      const limit = Math.min(remaining, DEFAULT_BATCH);
+      const rows = await this.driver.query<EventRow>(
+        `SELECT ${COLUMNS} FROM kring_events
+          WHERE stream_id = $1 AND ($2::bigint IS NULL OR stream_revision ${backwards ? '<=' : '>='} $2::bigint)
+          ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+        [streamId, from?.toString() ?? null, limit],
+      );
+      for (const row of rows) yield this.toRecorded(row);
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      const last = BigInt(rows[rows.length - 1].stream_revision);
+      from = backwards ? last - 1n : last + 1n;
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    let after = options.after ?? 0n;
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const batchSize = options.batchSize ?? DEFAULT_BATCH;
+    while (remaining > 0) {
+      const limit = Math.min(remaining, batchSize);
+      const rows = await this.fetchAfter(after, limit, options.eventTypes);
+      for (const row of rows) yield this.toRecorded(row);
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      after = BigInt(rows[rows.length - 1].position);
+    }
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): LogSubscription {
+    const batchSize = options.batchSize ?? DEFAULT_BATCH;
+    const idlePollMs = options.idlePollMs ?? DEFAULT_IDLE_POLL_MS;
+    let stopped = false;
+    let interrupt: (() => void) | undefined;
+    const store = this;
+
+    async function* follow(): AsyncGenerator<RecordedEvent> {
+      let after = options.after ?? 0n;
+      await store.listen();
+      while (!stopped && !store.closed) {
+        // Read the generation before the query: an append that commits while we read still wakes us.
+        const seen = store.appendGeneration;
+        const rows = await store.fetchAfter(after, batchSize, options.eventTypes);
+        for (const row of rows) {
+          if (stopped) return;
+          const event = store.toRecorded(row);
+          after = event.position;
+          yield event;
+        }
+        if (rows.length < batchSize) {
+          await store.waitForAppend(seen, idlePollMs, (wake) => (interrupt = wake));
+        }
+      }
+    }
+
+    const iterator = follow();
+    return {
+      [Symbol.asyncIterator]: () => iterator,
+      close: async () => {
+        stopped = true;
+        interrupt?.();
+      },
+    };
+  }
+
+  async headPosition(): Promise<bigint> {
+    const [row] = await this.driver.query<{ head: bigint }>('SELECT coalesce(max(position), 0) AS head FROM kring_events');
+    return BigInt(row.head);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.wakeFollowers();
+    const stopListening = await this.listening?.catch(() => undefined);
+    await stopListening?.();
+    await this.driver.close();
+  }
+
+  private fetchAfter(after: bigint, limit: number, eventTypes?: readonly string[]): Promise<EventRow[]> {
+    return this.driver.query<EventRow>(
+      `SELECT ${COLUMNS} FROM kring_events
+        WHERE position > $1::bigint AND ($3::text[] IS NULL OR type = ANY ($3::text[]))
+        ORDER BY position LIMIT $2`,
+      [after.toString(), limit, eventTypes ? [...eventTypes] : null],
+    );
+  }
+
+  private toRecorded(row: EventRow): RecordedEvent {
+    const event: RecordedEvent = {
+      id: row.event_id,
+      streamId: row.stream_id,
+      type: row.type,
+      version: row.version,
+      data: row.data,
+      metadata: row.metadata,
+      recordedAt: row.recorded_at,
+      streamRevision: BigInt(row.stream_revision),
+      position: BigInt(row.position),
+    };
+    return this.upcasters.isEmpty ? event : this.upcasters.apply(event);
+  }
+
+  /** Appends by other processes arrive as NOTIFY; our own wake followers directly, without the round trip. */
+  private listen(): Promise<() => Promise<void>> {
+    this.listening ??= this.driver.listen(LOG_CHANNEL, () => this.wakeFollowers());
+    return this.listening;
+  }
+
+  private wakeFollowers(): void {
+    this.appendGeneration++;
+    for (const wake of this.waiters) wake();
+    this.waiters.clear();
+  }
+
+  private waitForAppend(seen: number, timeoutMs: number, onInterruptible: (wake: () => void) => void): Promise<void> {
+    if (this.appendGeneration !== seen || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, timeoutMs);
+      this.waiters.add(wake);
+      onInterruptible(wake);
+    });
+  }
+}
+
+interface StoredEventPayload {
+  id: string;
+  type: string;
+  version: number;
+  data: JsonObject;
+  metadata: EventMetadata;
+}
+
+/** Refuses a malformed append before anything reaches the database. */
+function validateAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): StoredEventPayload[] {
+  if (typeof streamId !== 'string' || streamId.trim() === '') throw new InvalidAppendError('streamId must be a non-empty string');
+  if (typeof expected === 'bigint' ? expected < 0n : !['any', 'no_stream', 'stream_exists'].includes(expected)) {
+    throw new InvalidAppendError(
+      `expectedRevision must be 'any', 'no_stream', 'stream_exists' or a revision >= 0, not ${String(expected)}`,
+    );
+  }
+  if (events.length === 0) throw new InvalidAppendError('an append needs at least one event');
+  const ids = new Set<string>();
+  return events.map((event, index) => {
+    const id = (event.id ?? randomUUID()).toLowerCase();
+    if (!UUID.test(id)) throw new InvalidAppendError(`event ${index}: id must be a UUID, not ${event.id}`);
+    if (ids.has(id)) throw new InvalidAppendError(`event ${index}: id ${id} appears twice in one append`);
+    ids.add(id);
+    if (typeof event.type !== 'string' || event.type.trim() === '')
+      throw new InvalidAppendError(`event ${index}: type must be a non-empty string`);
+    const version = event.version ?? 1;
+    if (!Number.isInteger(version) || version < 1) throw new InvalidAppendError(`event ${index}: version must be an integer >= 1`);
+    if (typeof event.data !== 'object' || event.data === null || Array.isArray(event.data)) {
+      throw new InvalidAppendError(`event ${index}: data must be a JSON object`);
+    }
+    return { id, type: event.type, version, data: event.data, metadata: event.metadata ?? {} };
+  });
+}

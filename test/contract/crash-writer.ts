@@ -1,0 +1,26 @@
+/**
+ * Child process of the crash test: appends in a loop and prints one line per acknowledged append.
+ * On Linux a write to a pipe is synchronous, so every printed line was acknowledged before any kill.
+ */
+import { randomUUID } from 'node:crypto';
+import { eventStoreConfigFromEnv, openEventStore } from '@kring/event-store';
+import { crashEventData } from './crash-data';
+
+async function main(): Promise<void> {
+  const store = await openEventStore(eventStoreConfigFromEnv());
+  process.stdout.write('READY\n');
+  for (let n = 0; ; n++) {
+    const streamId = `crash-${n % 7}`;
+    const ids = Array.from({ length: 1 + (n % 3) }, () => randomUUID());
+    const result = await store.appendToStream(
+      streamId,
+      ids.map((id, i) => ({ id, type: 'CrashTested', data: crashEventData(n, i) })),
+    );
+    process.stdout.write(`ACK ${JSON.stringify({ n, streamId, ids, revision: result.nextExpectedRevision.toString() })}\n`);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,4 @@
+import { postgresTarget } from '../support/targets';
+import { eventStoreContract } from './event-store.contract';
+
+eventStoreContract(postgresTarget);

@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventStoreConfig } from '@kring/event-store';
+import { createScratchDatabase, POSTGRES_SKIP_REASON } from './postgres';
+
+/** One empty store of one adapter: its configuration, the same as environment variables, and its removal. */
+export interface FreshStore {
+  config: EventStoreConfig;
+  env: Record<string, string>;
+  dispose(): Promise<void>;
+}
+
+export interface StoreTarget {
+  adapter: 'pglite' | 'postgres';
+  /** Why this adapter cannot run here (only ever set outside CI). */
+  skipReason?: string;
+  fresh(label: string): Promise<FreshStore>;
+}
+
+export const pgliteTarget: StoreTarget = {
+  adapter: 'pglite',
+  async fresh(label) {
+    const dataDir = await mkdtemp(join(tmpdir(), `kring-${label}-`));
+    return {
+      config: { adapter: 'pglite', dataDir },
+      env: { KRING_DATA_DIR: dataDir },
+      dispose: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  },
+};
+
+export const postgresTarget: StoreTarget = {
+  adapter: 'postgres',
+  skipReason: POSTGRES_SKIP_REASON,
+  async fresh(label) {
+    const database = await createScratchDatabase(label);
+    return {
+      config: { adapter: 'postgres', connectionString: database.url },
+      env: { KRING_DATABASE_URL: database.url },
+      dispose: database.drop,
+    };
+  },
+};
+
+/** describe() for a target, or describe.skip() with the reason printed when it cannot run here. */
+export function describeOn(target: StoreTarget, title: string, body: () => void): void {
+  if (target.skipReason) {
+    describe.skip(`${title} [${target.adapter}] skipped: ${target.skipReason}`, body);
+  } else {
+    describe(`${title} [${target.adapter}]`, body);
+  }
+}
