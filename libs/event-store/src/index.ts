@@ -4,3 +4,4 @@ export * from './open-event-store';
 export { DataDirLockedError } from './pglite/data-dir-lock';
 export type { SqlDriver, SqlSession } from './sql/sql-driver';
 export { migrate, type Migration } from './sql/migrations';
+export { SqlEventStore } from './sql/sql-event-store';

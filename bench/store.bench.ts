@@ -1,0 +1,202 @@
+/**
+ * npm run bench:store [-- --events 100000 --seconds 3 --adapters pglite,postgres]
+ *
+ * For each adapter, in one run on one machine: the raw limits of the database with plain SQL on a
+ * table shaped exactly like the log (same columns, same indexes), then the store's own figures.
+ * Prints a table per adapter and, last, one JSON line per adapter. Not a test: nothing is asserted.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EventStoreConfig, openSqlDriver, SqlDriver, SqlEventStore } from '@kring/event-store';
+import { createScratchDatabase } from '../test/support/postgres';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '100000' },
+    seconds: { type: 'string', default: '3' },
+    adapters: { type: 'string', default: 'pglite,postgres' },
+  },
+});
+const EVENTS = Number(args.events);
+const SECONDS = Number(args.seconds);
+const BATCH = 100;
+const WRITERS = 8;
+const READ_BATCH = 1000;
+
+const data = (n: number) => ({
+  networkId: `network-${n % 500}`,
+  heldOn: '2026-11-22',
+  activity: 'wandelen',
+  attended: ['p1', 'p2', 'p3', 'p4'],
+  n,
+});
+const metadata = { correlationId: randomUUID(), commandId: randomUUID(), actorId: 'coach-1', actorRoles: ['FACILITATOR'] };
+
+interface Figures {
+  adapter: string;
+  rawInsertRowsPerSec: number;
+  rawReadRowsPerSec: number;
+  appendEventsPerSec: number;
+  singleAppendsPerSec: number;
+  readAllEventsPerSec: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+}
+
+const perSec = (count: number, ms: number) => Math.round((count / ms) * 1000);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/**
+ * The strictest raw limit: the database builds each 100-row batch itself (no client, no parameters),
+ * so the figure is the cost of the rows, the indexes and the WAL alone. Sending the same rows from
+ * the client, as parameters or as JSON, was measured slower than the store's own append.
+ */
+async function rawInsert(driver: SqlDriver): Promise<number> {
+  await driver.exec('DROP TABLE IF EXISTS bench_raw; CREATE TABLE bench_raw (LIKE kring_events INCLUDING ALL);');
+  const started = performance.now();
+  for (let first = 1; first <= EVENTS; first += BATCH) {
+    await driver.query(
+      `INSERT INTO bench_raw (position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at)
+       SELECT g, 'bench-' || (g / ${BATCH}), g % ${BATCH}, gen_random_uuid(), 'MeetingHeld', 1,
+              jsonb_build_object('networkId', 'network-' || (g % 500), 'heldOn', '2026-11-22', 'activity', 'wandelen',
+                                 'attended', jsonb_build_array('p1', 'p2', 'p3', 'p4'), 'n', g),
+              $2::jsonb, now()
+         FROM generate_series($1::bigint, $1::bigint + ${BATCH - 1}) AS g`,
+      [first, JSON.stringify(metadata)],
+    );
+  }
+  return perSec(EVENTS, performance.now() - started);
+}
+
+/** Plain keyset SELECTs of the same rows, in the batch size the store reads with (the fastest measured). */
+async function rawRead(driver: SqlDriver): Promise<number> {
+  const started = performance.now();
+  let after = 0n;
+  let count = 0;
+  for (;;) {
+    const rows = await driver.query<{ position: bigint }>(
+      `SELECT position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at
+         FROM bench_raw WHERE position > $1 ORDER BY position LIMIT ${READ_BATCH}`,
+      [after.toString()],
+    );
+    count += rows.length;
+    if (rows.length < READ_BATCH) break;
+    after = rows[rows.length - 1].position;
+  }
+  if (count !== EVENTS) throw new Error(`raw read returned ${count} rows`);
+  return perSec(count, performance.now() - started);
+}
+
+async function batchedAppends(store: SqlEventStore): Promise<number> {
+  const started = performance.now();
+  for (let first = 0; first < EVENTS; first += BATCH) {
+    const events = Array.from({ length: BATCH }, (_, i) => ({ type: 'MeetingHeld', data: data(first + i), metadata }));
+    await store.appendToStream(`batch-${first / BATCH}`, events, { expectedRevision: 'no_stream' });
+  }
+  return perSec(EVENTS, performance.now() - started);
+}
+
+async function readAll(store: SqlEventStore): Promise<number> {
+  const started = performance.now();
+  let count = 0;
+  for await (const _event of store.readAll({ batchSize: READ_BATCH })) count++;
+  return perSec(count, performance.now() - started);
+}
+
+/** 8 writers append one event at a time; a subscriber measures append-call-to-delivery lag. */
+async function singleAppendsWithLag(store: SqlEventStore): Promise<{ perSec: number; p50: number; p99: number }> {
+  const sentAt = new Map<string, number>();
+  const lags: number[] = [];
+  const subscription = store.subscribeToAll({ after: await store.headPosition() });
+  const following = (async () => {
+    for await (const event of subscription) {
+      const sent = sentAt.get(event.id);
+      if (sent !== undefined) lags.push(performance.now() - sent);
+    }
+  })();
+  let appends = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: WRITERS }, async (_, w) => {
+      for (let n = 0; performance.now() < deadline; n++) {
+        const id = randomUUID();
+        sentAt.set(id, performance.now());
+        await store.appendToStream(`single-${w}-${n % 50}`, [{ id, type: 'MeetingHeld', data: data(n), metadata }]);
+        appends++;
+      }
+    }),
+  );
+  const elapsed = performance.now() - started;
+  const settle = performance.now() + 10_000;
+  while (lags.length < appends && performance.now() < settle) await new Promise((resolve) => setTimeout(resolve, 5));
+  await subscription.close();
+  await following;
+  lags.sort((a, b) => a - b);
+  const pct = (p: number) => Number(lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))].toFixed(2));
+  return { perSec: perSec(appends, elapsed), p50: pct(50), p99: pct(99) };
+}
+
+async function benchAdapter(adapter: 'pglite' | 'postgres'): Promise<Figures> {
+  let config: EventStoreConfig;
+  let dispose: () => Promise<void>;
+  if (adapter === 'pglite') {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kring-bench-'));
+    config = { adapter, dataDir };
+    dispose = () => rm(dataDir, { recursive: true, force: true });
+  } else {
+    const database = await createScratchDatabase('bench');
+    config = { adapter, connectionString: database.url };
+    dispose = database.drop;
+  }
+  const driver = await openSqlDriver(config);
+  const store = await SqlEventStore.open(driver);
+  try {
+    log(`\n== ${adapter}: ${EVENTS} events, batches of ${BATCH}, ${WRITERS} writers for ${SECONDS}s`);
+    const rawInsertRowsPerSec = await rawInsert(driver);
+    log(`raw multi-row INSERT (${BATCH} rows/statement, built by the server)  ${rawInsertRowsPerSec} rows/s`);
+    const rawReadRowsPerSec = await rawRead(driver);
+    log(`raw sequential SELECT (keyset, ${READ_BATCH} rows/round trip)  ${rawReadRowsPerSec} rows/s`);
+    const appendEventsPerSec = await batchedAppends(store);
+    log(
+      `store: ${BATCH}-event appends                 ${appendEventsPerSec} events/s  (${pct(appendEventsPerSec, rawInsertRowsPerSec)} of raw insert; target >= 50%)`,
+    );
+    const readAllEventsPerSec = await readAll(store);
+    log(
+      `store: read the whole log                 ${readAllEventsPerSec} events/s  (${pct(readAllEventsPerSec, rawReadRowsPerSec)} of raw read; target >= 50%)`,
+    );
+    const single = await singleAppendsWithLag(store);
+    log(`store: 1-event appends, ${WRITERS} writers         ${single.perSec} appends/s`);
+    log(`store: subscription lag                   p50 ${single.p50} ms, p99 ${single.p99} ms  (target p99 < 50 ms)`);
+    return {
+      adapter,
+      rawInsertRowsPerSec,
+      rawReadRowsPerSec,
+      appendEventsPerSec,
+      singleAppendsPerSec: single.perSec,
+      readAllEventsPerSec,
+      lagP50Ms: single.p50,
+      lagP99Ms: single.p99,
+    };
+  } finally {
+    await store.close();
+    await dispose();
+  }
+}
+
+const pct = (part: number, whole: number) => `${Math.round((part / whole) * 100)}%`;
+
+async function main(): Promise<void> {
+  const results: Figures[] = [];
+  for (const adapter of args.adapters.split(',') as Array<'pglite' | 'postgres'>) results.push(await benchAdapter(adapter));
+  log('');
+  for (const figures of results) log(JSON.stringify(figures));
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench:store failed: ${error.stack}\n`);
+  process.exit(1);
+});
