@@ -31,9 +31,14 @@ export class PostgresDriver implements SqlDriver {
   private readonly pool: Pool;
   private readonly sessionOnPool: SqlSession;
   private readonly onError: (error: Error) => void;
+  private closed = false;
 
   constructor(private readonly options: PostgresDriverOptions) {
-    this.onError = options.onError ?? ((error) => process.emitWarning(`kring postgres: ${error.message}`));
+    const report = options.onError ?? ((error: Error) => process.emitWarning(`kring postgres: ${error.message}`));
+    // pg-pool's end() resolves before idle sockets are closed: errors after close() are teardown, not news.
+    this.onError = (error) => {
+      if (!this.closed) report(error);
+    };
     this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, types: bigintTypes });
     this.pool.on('error', this.onError);
     this.sessionOnPool = session(this.pool);
@@ -98,6 +103,7 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.pool.end();
   }
 }
