@@ -3,7 +3,8 @@
  *
  * It is shaped after EventStoreDB's model so that an ESDB adapter fits without changes:
  * - a stream revision is 0-based (the first event of a stream has revision 0n);
- * - a global position is a totally ordered bigint (ESDB: the commit position in `$all`);
+ * - a global position is a totally ordered bigint, unique per event (ESDB: the prepare position in
+ *   `$all`, unique per event, where events of one append share a commit position);
  * - expected revision is 'any', 'no_stream', 'stream_exists' or the exact revision of the last event.
  * Revisions and positions are always `bigint`, whatever the driver returns.
  */

@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import type { SqlDriver, SqlSession } from '../sql/sql-driver';
 import { acquireDataDirLock } from './data-dir-lock';
 
-/** The embedded default: PostgreSQL compiled to WASM, persisted in `<dataDir>/pglite`, no server. */
+/**
+ * The embedded default: PostgreSQL compiled to WASM, persisted in `<dataDir>/pglite`, no server.
+ * Durable against a killed process (writes reach the OS before a query returns), not against an OS
+ * crash or power loss: PGlite runs with fsync=off and its Node file layer implements no fsync.
+ */
 export class PgliteDriver implements SqlDriver {
   readonly adapter = 'pglite' as const;
 
