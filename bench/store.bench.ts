@@ -6,12 +6,9 @@
  * Prints a table per adapter and, last, one JSON line per adapter. Not a test: nothing is asserted.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EventStoreConfig, openSqlDriver, SqlDriver, SqlEventStore } from '@kring/event-store';
-import { createScratchDatabase } from '../test/support/postgres';
+import { openSqlDriver, SqlDriver, SqlEventStore } from '@kring/event-store';
+import { pgliteTarget, postgresTarget } from '../test/support/targets';
 
 const { values: args } = parseArgs({
   options: {
@@ -141,18 +138,8 @@ async function singleAppendsWithLag(store: SqlEventStore): Promise<{ perSec: num
 }
 
 async function benchAdapter(adapter: 'pglite' | 'postgres'): Promise<Figures> {
-  let config: EventStoreConfig;
-  let dispose: () => Promise<void>;
-  if (adapter === 'pglite') {
-    const dataDir = await mkdtemp(join(tmpdir(), 'kring-bench-'));
-    config = { adapter, dataDir };
-    dispose = () => rm(dataDir, { recursive: true, force: true });
-  } else {
-    const database = await createScratchDatabase('bench');
-    config = { adapter, connectionString: database.url };
-    dispose = database.drop;
-  }
-  const driver = await openSqlDriver(config);
+  const fresh = await (adapter === 'pglite' ? pgliteTarget : postgresTarget).fresh('bench');
+  const driver = await openSqlDriver(fresh.config);
   const store = await SqlEventStore.open(driver);
   try {
     log(`\n== ${adapter}: ${EVENTS} events, batches of ${BATCH}, ${WRITERS} writers for ${SECONDS}s`);
@@ -183,7 +170,7 @@ async function benchAdapter(adapter: 'pglite' | 'postgres'): Promise<Figures> {
     };
   } finally {
     await store.close();
-    await dispose();
+    await fresh.dispose();
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, RecordedEvent, WrongExpectedRevisionError } from '@kring/event-store';
+import { collect } from '../support/collect';
 
 interface ConcurrencyOptions {
   writers: number;
@@ -37,7 +38,7 @@ export async function runConcurrencyTest(store: EventStore, { writers, seconds }
       }));
       let expectedRevision: 'any' | 'no_stream' | bigint = 'any';
       if (n % 2 === 1) {
-        const [last] = await collectFirst(store.readStream(streamId, { direction: 'backwards', maxCount: 1 }));
+        const [last] = await collect(store.readStream(streamId, { direction: 'backwards', maxCount: 1 }));
         expectedRevision = last ? last.streamRevision : 'no_stream';
       }
       try {
@@ -59,8 +60,7 @@ export async function runConcurrencyTest(store: EventStore, { writers, seconds }
   await subscription.close();
   await following;
 
-  const fullRead: RecordedEvent[] = [];
-  for await (const event of store.readAll({ after: start })) fullRead.push(event);
+  const fullRead = await collect(store.readAll({ after: start }));
 
   console.info(
     `[${store.adapter}] concurrency: ${writers} writers, ${seconds}s, ${appends} appends, ${acknowledged.size} events, ` +
@@ -79,9 +79,4 @@ export async function runConcurrencyTest(store: EventStore, { writers, seconds }
   const byStream = new Map<string, bigint[]>();
   for (const event of fullRead) byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event.streamRevision]);
   for (const revisions of byStream.values()) expect(revisions).toEqual(revisions.map((_, i) => BigInt(i)));
-}
-
-async function collectFirst<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  for await (const item of iterable) return [item];
-  return [];
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { openEventStore, RecordedEvent } from '@kring/event-store';
+import { openEventStore } from '@kring/event-store';
+import { collect } from '../support/collect';
 import type { StoreTarget } from '../support/targets';
 import { crashEventData } from './crash-data';
 
@@ -48,8 +49,7 @@ export async function runCrashTest(target: StoreTarget): Promise<void> {
 
     const store = await openEventStore(fresh.config);
     try {
-      const log: RecordedEvent[] = [];
-      for await (const event of store.readAll()) log.push(event);
+      const log = await collect(store.readAll());
       const byId = new Map(log.map((event) => [event.id, event]));
 
       for (const ack of acks) {

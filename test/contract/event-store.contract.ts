@@ -9,6 +9,7 @@ import {
   Upcaster,
   WrongExpectedRevisionError,
 } from '@kring/event-store';
+import { collect } from '../support/collect';
 import { describeOn, FreshStore, StoreTarget } from '../support/targets';
 import { runCrashTest } from './crash-test';
 import { runConcurrencyTest } from './concurrency-test';
@@ -18,12 +19,6 @@ const upcasters: Upcaster[] = [
   { type: 'ContractRenamed', fromVersion: 1, upcast: (data) => ({ fullName: data.name }) },
   { type: 'ContractRenamed', fromVersion: 2, upcast: (data) => ({ ...data, language: 'nl' }) },
 ];
-
-export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
 
 const event = (type: string, data: Record<string, string | number> = {}): NewEvent => ({ id: randomUUID(), type, data });
 
@@ -318,7 +313,7 @@ export function eventStoreContract(target: StoreTarget): void {
   });
 }
 
-export async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('timed out waiting for a condition');

@@ -24,10 +24,11 @@ const DEFAULT_BATCH = 1000;
 const DEFAULT_IDLE_POLL_MS = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Both drivers parse int8 to bigint, so positions and revisions arrive as bigint. */
 interface EventRow {
-  position: bigint | number | string;
+  position: bigint;
   stream_id: string;
-  stream_revision: bigint | number | string;
+  stream_revision: bigint;
   event_id: string;
   type: string;
   version: number;
@@ -71,7 +72,7 @@ export class SqlEventStore implements EventStore {
         [streamId, expected.toString(), JSON.stringify(payload)],
       );
       if (!row.duplicate) this.wakeFollowers();
-      return { nextExpectedRevision: BigInt(row.next_revision), position: BigInt(row.last_position), duplicate: row.duplicate };
+      return { nextExpectedRevision: row.next_revision, position: row.last_position, duplicate: row.duplicate };
     } catch (error) {
       switch (sqlStateOf(error)) {
         case SqlState.wrongExpectedRevision: {
@@ -103,7 +104,7 @@ export class SqlEventStore implements EventStore {
       for (const row of rows) yield this.toRecorded(row);
       if (rows.length < limit) return;
       remaining -= rows.length;
-      const last = BigInt(rows[rows.length - 1].stream_revision);
+      const last = rows[rows.length - 1].stream_revision;
       from = backwards ? last - 1n : last + 1n;
     }
   }
@@ -118,7 +119,7 @@ export class SqlEventStore implements EventStore {
       for (const row of rows) yield this.toRecorded(row);
       if (rows.length < limit) return;
       remaining -= rows.length;
-      after = BigInt(rows[rows.length - 1].position);
+      after = rows[rows.length - 1].position;
     }
   }
 
@@ -160,7 +161,7 @@ export class SqlEventStore implements EventStore {
 
   async headPosition(): Promise<bigint> {
     const [row] = await this.driver.query<{ head: bigint }>('SELECT coalesce(max(position), 0) AS head FROM kring_events');
-    return BigInt(row.head);
+    return row.head;
   }
 
   async close(): Promise<void> {
@@ -190,8 +191,8 @@ export class SqlEventStore implements EventStore {
       data: row.data,
       metadata: row.metadata,
       recordedAt: row.recorded_at,
-      streamRevision: BigInt(row.stream_revision),
-      position: BigInt(row.position),
+      streamRevision: row.stream_revision,
+      position: row.position,
     };
     return this.upcasters.isEmpty ? event : this.upcasters.apply(event);
   }
