@@ -8,6 +8,8 @@ module.exports = {
   moduleNameMapper: {
     '^@kring/event-store$': '<rootDir>/libs/event-store/src',
     '^@kring/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
+    '^@kring/domain$': '<rootDir>/libs/domain/src',
+    '^@kring/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   moduleFileExtensions: ['ts', 'js', 'json'],

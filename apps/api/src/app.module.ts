@@ -1,8 +1,14 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { CommandsModule } from './commands/commands.module';
 import { EventStoreModule } from './event-store/event-store.module';
+import { GraphqlApiModule } from './graphql/graphql-api.module';
 import { HealthModule } from './health/health.module';
+import { NetworkModule } from './network/network.module';
+import { ParticipantModule } from './participant/participant.module';
+import { ReferralModule } from './referral/referral.module';
 
 @Module({
-  imports: [EventStoreModule, HealthModule],
+  imports: [EventStoreModule, HealthModule, AuthModule, GraphqlApiModule, CommandsModule, NetworkModule, ParticipantModule, ReferralModule],
 })
 export class AppModule {}

@@ -8,7 +8,7 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   const port = Number(process.env.PORT ?? 3000);
   await app.listen(port);
-  new Logger('Kring').log(`Kring API listening on http://localhost:${port} (health: /health)`);
+  new Logger('Kring').log(`Kring API listening on http://localhost:${port}/graphql (health: /health)`);
 }
 
 bootstrap().catch((error: Error) => {

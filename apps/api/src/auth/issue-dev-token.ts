@@ -1,0 +1,46 @@
+/**
+ * Prints a development token signed with the same HS256 secret the API uses:
+ *   npm run token -- --sub coach-1 --roles FACILITATOR [--name "Netwerkcoach Baarn"] [--expires 8h]
+ */
+import { parseArgs } from 'node:util';
+import { SignJWT } from 'jose';
+import { authConfigFromEnv } from './auth-config';
+import { ROLES } from './role';
+
+const usage = 'Usage: npm run token -- --sub <id> --roles <ROLE[,ROLE]> [--name <name>] [--expires 8h]';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${usage}\nRoles: ${ROLES.join(', ')}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: { sub: { type: 'string' }, roles: { type: 'string' }, name: { type: 'string' }, expires: { type: 'string', default: '8h' } },
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (!values.sub) fail('--sub is required');
+  const roles = (values.roles ?? '')
+    .split(',')
+    .map((role) => role.trim().toUpperCase())
+    .filter(Boolean);
+  if (roles.length === 0) fail('--roles is required');
+  const unknown = roles.filter((role) => !ROLES.includes(role));
+  if (unknown.length > 0) fail(`Unknown role(s): ${unknown.join(', ')}`);
+
+  const config = authConfigFromEnv();
+  if (config.kind !== 'secret') fail('KRING_AUTH_JWKS_URL is set: tokens come from your identity provider, not from here');
+  const token = await new SignJWT({ roles, ...(values.name ? { name: values.name } : {}) })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(values.sub)
+    .setIssuedAt()
+    .setExpirationTime(values.expires ?? '8h')
+    .sign(config.secret);
+  process.stdout.write(`${token}\n`);
+}
+
+main().catch((error: Error) => fail(error.message));

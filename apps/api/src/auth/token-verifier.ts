@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createRemoteJWKSet, errors, JWTPayload, jwtVerify } from 'jose';
+import type { AuthConfig } from './auth-config';
+import { Role, ROLES } from './role';
+
+export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
+
+/** The person behind a request, from their token's claims. */
+export interface AuthenticatedActor {
+  id: string;
+  name?: string;
+  roles: Role[];
+}
+
+export class InvalidTokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidTokenError';
+  }
+}
+
+@Injectable()
+export class TokenVerifier {
+  private readonly verifyToken: (token: string) => Promise<JWTPayload>;
+
+  constructor(@Inject(AUTH_CONFIG) config: AuthConfig) {
+    if (config.kind === 'secret') {
+      this.verifyToken = async (token) => (await jwtVerify(token, config.secret, { algorithms: ['HS256'] })).payload;
+    } else {
+      // jose caches the key set and refetches it when a token names an unknown key id (key rotation).
+      const keys = createRemoteJWKSet(config.url);
+      this.verifyToken = async (token) => (await jwtVerify(token, keys, { issuer: config.issuer, audience: config.audience })).payload;
+    }
+  }
+
+  async verify(authorization: string | undefined): Promise<AuthenticatedActor> {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!match) throw new InvalidTokenError('Send `Authorization: Bearer <JWT>`');
+    let claims: JWTPayload;
+    try {
+      claims = await this.verifyToken(match[1]);
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new InvalidTokenError('The token has expired');
+      if (error instanceof errors.JOSEError) throw new InvalidTokenError(`The token was refused: ${error.message}`);
+      throw error;
+    }
+    const { sub, name, roles } = claims;
+    if (typeof sub !== 'string' || sub === '') throw new InvalidTokenError('The token has no `sub` claim');
+    if (name !== undefined && typeof name !== 'string') throw new InvalidTokenError('The `name` claim must be a string');
+    if (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string' || !ROLES.includes(role))) {
+      throw new InvalidTokenError(`The \`roles\` claim must be an array of ${ROLES.join(', ')}`);
+    }
+    return { id: sub, ...(name ? { name } : {}), roles: roles as Role[] };
+  }
+}

@@ -1,0 +1,163 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventMetadata, EventStore, JsonObject, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '@kring/event-store';
+import { LRUCache } from 'lru-cache';
+import { EVENT_STORE } from '../event-store/event-store.module';
+import { CommandContext, IdSource } from './command-context';
+import { KeyedLock } from './keyed-lock';
+import { StreamKind, streamIdOf } from './streams';
+
+export interface CommandOutcome {
+  id: string;
+  position: bigint;
+}
+
+/** A stream folded up to `revision`, with the commands already handled on it (for idempotent retries). */
+interface Folded<State> {
+  state: State;
+  /** Revision of the last folded event; undefined while the stream does not exist. */
+  revision: bigint | undefined;
+  /** `<command type>:<commandId>` → position of that command's last event. */
+  handled: ReadonlyMap<string, bigint>;
+}
+
+/** Omit over each member of a union (a request is a command without what the handler reads elsewhere). */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+type AnyEvent = { type: string; data: object; personal?: object };
+
+/** Another process kept changing the stream while this command was retried: nothing was written. */
+export class StreamContentionError extends Error {
+  constructor(streamId: string, attempts: number) {
+    super(`${streamId} changed concurrently ${attempts} times in a row; nothing was written, try again`);
+    this.name = 'StreamContentionError';
+  }
+}
+
+const MAX_ATTEMPTS = 8;
+const CACHED_STREAMS = 10_000;
+
+const handledKey = (commandType: unknown, commandId: unknown): string | undefined =>
+  typeof commandType === 'string' && typeof commandId === 'string' ? `${commandType}:${commandId}` : undefined;
+
+/**
+ * The command side's one loop: load the stream, skip a command it already handled, decide, append with the
+ * expected revision, and on a concurrent change load again and decide again (a bounded number of times).
+ * Folded streams are cached and only read forward from the cached revision; a cached state that turns out
+ * stale costs one WrongExpectedRevisionError and a reload, never a wrong decision.
+ */
+@Injectable()
+export class CommandRunner {
+  private readonly cache = new LRUCache<string, Folded<unknown>>({ max: CACHED_STREAMS });
+  private readonly locks = new KeyedLock();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly ids: IdSource,
+  ) {}
+
+  /** The current state of another stream, for rules that span two (is this participant forgotten?). */
+  async state<Command, Event extends AnyEvent, State>(kind: StreamKind<Command, Event, State>, id: string): Promise<State> {
+    return (await this.load(kind, streamIdOf(kind, id))).state;
+  }
+
+  /**
+   * @param complete builds the full command, reading the other streams a rule needs; it runs again on every
+   *   attempt, so a retry decides on fresh state everywhere.
+   */
+  execute<Command, Event extends AnyEvent, State>(
+    kind: StreamKind<Command, Event, State>,
+    id: string,
+    commandType: string,
+    context: CommandContext,
+    resultId: string,
+    complete: () => Command | Promise<Command>,
+  ): Promise<CommandOutcome> {
+    const streamId = streamIdOf(kind, id);
+    const key = `${commandType}:${context.commandId}`;
+    return this.locks.run(streamId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const folded = await this.load(kind, streamId);
+        const earlier = folded.handled.get(key);
+        if (earlier !== undefined) return { id: resultId, position: earlier };
+
+        const events = kind.decider.decide(await complete(), folded.state);
+        const metadata: EventMetadata = {
+          actorId: context.actor.id,
+          actorRoles: [...context.actor.roles],
+          commandType,
+          commandId: context.commandId,
+          correlationId: context.correlationId,
+          causationId: context.commandId,
+        };
+        try {
+          const result = await this.store.appendToStream(
+            streamId,
+            events.map((event) => this.encode(kind, event, metadata)),
+            { expectedRevision: folded.revision ?? 'no_stream' },
+          );
+          this.remember(streamId, {
+            state: events.reduce(kind.decider.evolve, folded.state),
+            revision: result.nextExpectedRevision,
+            handled: new Map(folded.handled).set(key, result.position),
+          });
+          return { id: resultId, position: result.position };
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          this.cache.delete(streamId);
+          if (attempt >= MAX_ATTEMPTS) throw new StreamContentionError(streamId, attempt);
+          // Jitter spreads the retries of competing processes apart.
+          await sleep(attempt * 5 + Math.random() * 10);
+        }
+      }
+    });
+  }
+
+  private async load<Command, Event extends AnyEvent, State>(
+    kind: StreamKind<Command, Event, State>,
+    streamId: string,
+  ): Promise<Folded<State>> {
+    const cached = this.cache.get(streamId) as Folded<State> | undefined;
+    let state = cached?.state ?? kind.decider.initialState;
+    let revision = cached?.revision;
+    let handled = cached?.handled ?? new Map<string, bigint>();
+    let copied = false;
+    for await (const recorded of this.store.readStream(streamId, { fromRevision: revision === undefined ? 0n : revision + 1n })) {
+      state = kind.decider.evolve(state, decode<Event>(recorded));
+      revision = recorded.streamRevision;
+      const key = handledKey(recorded.metadata.commandType, recorded.metadata.commandId);
+      if (key) {
+        if (!copied) handled = new Map(handled);
+        copied = true;
+        (handled as Map<string, bigint>).set(key, recorded.position);
+      }
+    }
+    const folded = { state, revision, handled };
+    this.remember(streamId, folded);
+    return folded;
+  }
+
+  /** Keeps the newest fold: a slow reader finishing late must not replace a newer state. */
+  private remember(streamId: string, folded: Folded<unknown>): void {
+    const current = this.cache.get(streamId);
+    if (current?.revision !== undefined && (folded.revision === undefined || folded.revision < current.revision)) return;
+    this.cache.set(streamId, folded);
+  }
+
+  private encode<Event extends AnyEvent>(kind: StreamKind<unknown, Event, unknown>, event: Event, metadata: EventMetadata): NewEvent {
+    const { type, data, personal } = event;
+    return {
+      id: this.ids.eventId(),
+      type,
+      version: kind.versions[type as Event['type']],
+      data: { ...data, ...(personal ? { personal } : {}) } as JsonObject,
+      metadata,
+    };
+  }
+}
+
+/** Stored events keep personal data under `data.personal`; domain events hold it beside `data`. */
+function decode<Event extends AnyEvent>(recorded: RecordedEvent): Event {
+  const { personal, ...data } = recorded.data;
+  return { type: recorded.type, data, personal: personal ?? undefined } as unknown as Event;
+}

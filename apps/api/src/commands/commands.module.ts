@@ -1,0 +1,12 @@
+import { Global, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { IdSource } from './command-context';
+import { CommandRunner } from './command-runner';
+
+@Global()
+@Module({
+  imports: [CqrsModule.forRoot()],
+  providers: [IdSource, CommandRunner],
+  exports: [IdSource, CommandRunner],
+})
+export class CommandsModule {}

@@ -1,0 +1,81 @@
+import { applyDecorators } from '@nestjs/common';
+import { Field, ID, InputType, Int } from '@nestjs/graphql';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { DateScalar } from './scalars';
+
+/** Decorators for the fields our inputs share: each pairs the GraphQL type with its class-validator rules. */
+
+const MAX_ID_LENGTH = 200;
+const notBlank = Matches(/\S/, { message: '$property must not be blank' });
+const optionally = (nullable: boolean | undefined) => (nullable ? [IsOptional()] : []);
+
+export const IdField = (options: { nullable?: boolean; description?: string } = {}) =>
+  applyDecorators(
+    Field(() => ID, options),
+    ...optionally(options.nullable),
+    IsString(),
+    notBlank,
+    MaxLength(MAX_ID_LENGTH),
+  );
+
+export const TextField = (maxLength: number, options: { nullable?: boolean; description?: string } = {}) =>
+  applyDecorators(
+    Field(() => String, options),
+    ...optionally(options.nullable),
+    IsString(),
+    notBlank,
+    MaxLength(maxLength),
+  );
+
+export const DateField = (options: { nullable?: boolean } = {}) =>
+  applyDecorators(
+    Field(() => DateScalar, options),
+    ...optionally(options.nullable),
+    IsString(),
+  );
+
+export const IdListField = (minSize: number, description?: string) =>
+  applyDecorators(
+    Field(() => [ID], { description }),
+    IsArray(),
+    ArrayMinSize(minSize),
+    ArrayMaxSize(500),
+    ArrayUnique(),
+    IsString({ each: true }),
+    Matches(/\S/, { each: true, message: '$property must not hold blank ids' }),
+    MaxLength(MAX_ID_LENGTH, { each: true }),
+  );
+
+export const WeeksField = (description?: string) =>
+  applyDecorators(
+    Field(() => Int, { description }),
+    IsInt(),
+    Min(1),
+    Max(52),
+  );
+
+export const EnumField = (enumType: object, values: readonly string[], options: { description?: string } = {}) =>
+  applyDecorators(
+    Field(() => enumType, options),
+    IsIn(values),
+  );
+
+/** Every mutation input starts with the optional idempotency key. */
+@InputType({ isAbstract: true })
+export abstract class CommandInput {
+  @IdField({ nullable: true, description: 'Idempotency key: sending it again returns the first result and writes nothing new' })
+  commandId?: string;
+}

@@ -1,0 +1,40 @@
+import { Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { badUserInput, FieldErrors } from './errors';
+
+function collect(errors: readonly ValidationError[], prefix: string, into: FieldErrors): FieldErrors {
+  for (const error of errors) {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints) into[path] = Object.values(error.constraints);
+    if (error.children?.length) collect(error.children, path, into);
+  }
+  return into;
+}
+
+/** class-validator on every input; a failure answers BAD_USER_INPUT with messages per field, before any command runs. */
+export const inputValidation = new ValidationPipe({
+  transform: true,
+  forbidUnknownValues: true,
+  validateCustomDecorators: false,
+  exceptionFactory: (errors) => badUserInput(collect(errors, '', {})),
+});
+
+function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, field]) => field !== null)
+      .map(([key, field]) => [key, dropNulls(field)]),
+  );
+}
+
+/**
+ * GraphQL lets a client send `invitedBy: null` for an optional field; below the resolver an absent value is
+ * `undefined` only, so rules never have to tell null and undefined apart.
+ */
+@Injectable()
+export class NullsAsAbsentPipe implements PipeTransform {
+  transform(value: unknown): unknown {
+    return dropNulls(value);
+  }
+}

@@ -1,0 +1,156 @@
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { CommandBus } from '@nestjs/cqrs';
+import { CurrentCaller, type Caller } from '../auth/auth.guard';
+import { IdSource } from '../commands/command-context';
+import { CommandResult } from '../graphql/command-result';
+import { ExecuteNetworkCommand } from './network.handler';
+import {
+  AgreePlanInput,
+  AssignFacilitatorInput,
+  CloseNetworkInput,
+  CompleteAgreementInput,
+  FollowUpAbsenceInput,
+  GuideNeighbourInput,
+  InvolveNeighbourInput,
+  JoinNetworkInput,
+  LeaveNetworkInput,
+  RecordHelpExchangeInput,
+  RecordMeetingInput,
+  ReportOutsideContactInput,
+  StartNetworkInput,
+} from './network.inputs';
+
+/** The circle's life, for all four methods: every rule lives in the network decider. */
+@Resolver()
+export class NetworkResolver {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly ids: IdSource,
+  ) {}
+
+  @Mutation(() => CommandResult)
+  startNetwork(@Args('input') { commandId, ...network }: StartNetworkInput, @CurrentCaller() caller: Caller): Promise<CommandResult> {
+    const { context, newId } = this.ids.begin(caller, 'startNetwork', commandId);
+    const networkId = newId('network');
+    return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'StartNetwork', networkId, ...network }, context));
+  }
+
+  @Mutation(() => CommandResult)
+  assignFacilitator(
+    @Args('input') { commandId, networkId, ...facilitator }: AssignFacilitatorInput,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CommandResult> {
+    const { context } = this.ids.begin(caller, 'assignFacilitator', commandId);
+    return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'AssignFacilitator', ...facilitator }, context));
+  }
+
+  @Mutation(() => CommandResult, { description: 'ParticipantJoined' })
+  joinNetwork(
+    @Args('input') { commandId, networkId, ...joining }: JoinNetworkInput,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CommandResult> {
+    const { context } = this.ids.begin(caller, 'joinNetwork', commandId);
+    return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'JoinNetwork', ...joining }, context));
+  }
+
+  @Mutation(() => CommandResult, { description: 'ParticipantLeft' })
+  leaveNetwork(
+    @Args('input') { commandId, networkId, ...leaving }: LeaveNetworkInput,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CommandResult> {
+    const { context } = this.ids.begin(caller, 'leaveNetwork', commandId);
+    return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'LeaveNetwork', ...leaving }, context));
+  }
+
+  @Mutation(() => CommandResult, { description: 'NeighbourInvolved' })
+  involveNeighbour(
+    @Args('input') { commandId, networkId, ...neighbour }: InvolveNeighbourInput,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CommandResult> {
+    const { context } = this.ids.begin(caller, 'involveNeighbour', commandId);
+    return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'InvolveNeighbour', ...neighbour }, context));
+  }
+
+  @Mutation(() => CommandResult, { description: 'MeetingHeld; result id = meetingId' })
+  recordMeeting(
+    @Args('input') { commandId, networkId, ...meeting }: RecordMeetingInput,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CommandResult> {
+    const { context, newId } = this.ids.begin(caller, 'recordMeeting', commandId);
+    const meetingId = newId('meeting');
+    return this.commands.execute(
+      new ExecuteNetworkCommand(networkId, { type: 'RecordMeeting', meetingId, ...meeting }, context, meetingId),
+    );
+  }
+
+  @Mutation(() => CommandResult)
+  followUpAbsence(
+    @Args('input') { commandId, networkId, ...followUp }: FollowUpAbsenceInput,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CommandResult> {
+    const { context } = this.ids.begin(caller, 'followUpAbsence', commandId);
+    return this.commands.execute(
+      new ExecuteNetworkCommand(networkId, { type: 'FollowUpAbsence', ...followUp, actor: context.actor }, context),
+    );
+  }
+
+  @Mutation(() => CommandResult)
+  reportOutsideContact(
+    @Args('input') { commandId, networkId, ...contact }: ReportOutsideContactInput,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CommandResult> {
+    const { context } = this.ids.begin(caller, 'reportOutsideContact', commandId);
+    return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'ReportOutsideContact', ...contact }, context));
+  }
+
+  @Mutation(() => CommandResult, { description: 'NeighbourGuided' })
+  guideNeighbour(
+    @Args('input') { commandId, networkId, ...guidance }: GuideNeighbourInput,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CommandResult> {
+    const { context } = this.ids.begin(caller, 'guideNeighbour', commandId);
+    return this.commands.execute(
+      new ExecuteNetworkCommand(networkId, { type: 'GuideNeighbour', ...guidance, actor: context.actor }, context),
+    );
+  }
+
+  @Mutation(() => CommandResult, { description: 'HelpExchanged' })
+  recordHelpExchange(
+    @Args('input') { commandId, networkId, ...help }: RecordHelpExchangeInput,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CommandResult> {
+    const { context } = this.ids.begin(caller, 'recordHelpExchange', commandId);
+    return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'RecordHelpExchange', ...help }, context));
+  }
+
+  @Mutation(() => CommandResult, { description: 'PlanAgreed; result id = planId, and agreement n (from 1) has id "<planId>.<n>"' })
+  agreePlan(
+    @Args('input') { commandId, networkId, agreedOn, agreements }: AgreePlanInput,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CommandResult> {
+    const { context, newId } = this.ids.begin(caller, 'agreePlan', commandId);
+    const planId = newId('plan');
+    const numbered = agreements.map((agreement, index) => ({ ...agreement, agreementId: `${planId}.${index + 1}` }));
+    return this.commands.execute(
+      new ExecuteNetworkCommand(networkId, { type: 'AgreePlan', planId, agreedOn, agreements: numbered }, context, planId),
+    );
+  }
+
+  @Mutation(() => CommandResult, { description: 'AgreementCompleted' })
+  completeAgreement(
+    @Args('input') { commandId, networkId, ...completion }: CompleteAgreementInput,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CommandResult> {
+    const { context } = this.ids.begin(caller, 'completeAgreement', commandId);
+    return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'CompleteAgreement', ...completion }, context));
+  }
+
+  @Mutation(() => CommandResult, { description: 'NetworkClosed: the network accepts no more changes' })
+  closeNetwork(
+    @Args('input') { commandId, networkId, ...closing }: CloseNetworkInput,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CommandResult> {
+    const { context } = this.ids.begin(caller, 'closeNetwork', commandId);
+    return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'CloseNetwork', ...closing }, context));
+  }
+}

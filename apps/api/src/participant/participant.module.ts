@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { ParticipantCommandHandler } from './participant.handler';
+import { ParticipantResolver } from './participant.resolver';
+import { SharingCircleLookup } from './sharing-circle';
+
+@Module({ providers: [ParticipantResolver, ParticipantCommandHandler, SharingCircleLookup] })
+export class ParticipantModule {}

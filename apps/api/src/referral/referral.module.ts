@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { ReferralCommandHandler } from './referral.handler';
+import { ReferralResolver } from './referral.resolver';
+
+@Module({ providers: [ReferralResolver, ReferralCommandHandler] })
+export class ReferralModule {}
