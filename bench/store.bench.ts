@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { openSqlDriver, SqlDriver, SqlEventStore } from '@kring/event-store';
 import { pgliteTarget, postgresTarget } from '../test/support/targets';
+import { forSeconds, log, pct, percentile, perSec } from './support';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,9 +43,6 @@ interface Figures {
   lagP50Ms: number;
   lagP99Ms: number;
 }
-
-const perSec = (count: number, ms: number) => Math.round((count / ms) * 1000);
-const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
  * The strictest raw limit: the database builds each 100-row batch itself (no client, no parameters),
@@ -114,27 +112,17 @@ async function singleAppendsWithLag(store: SqlEventStore): Promise<{ perSec: num
       if (sent !== undefined) lags.push(performance.now() - sent);
     }
   })();
-  let appends = 0;
-  const deadline = performance.now() + SECONDS * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: WRITERS }, async (_, w) => {
-      for (let n = 0; performance.now() < deadline; n++) {
-        const id = randomUUID();
-        sentAt.set(id, performance.now());
-        await store.appendToStream(`single-${w}-${n % 50}`, [{ id, type: 'MeetingHeld', data: data(n), metadata }]);
-        appends++;
-      }
-    }),
-  );
-  const elapsed = performance.now() - started;
+  const { count: appends, perSec: appendsPerSec } = await forSeconds(WRITERS, SECONDS, (w, n) => {
+    const id = randomUUID();
+    sentAt.set(id, performance.now());
+    return store.appendToStream(`single-${w}-${n % 50}`, [{ id, type: 'MeetingHeld', data: data(n), metadata }]);
+  });
   const settle = performance.now() + 10_000;
   while (lags.length < appends && performance.now() < settle) await new Promise((resolve) => setTimeout(resolve, 5));
   await subscription.close();
   await following;
   lags.sort((a, b) => a - b);
-  const pct = (p: number) => Number(lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))].toFixed(2));
-  return { perSec: perSec(appends, elapsed), p50: pct(50), p99: pct(99) };
+  return { perSec: appendsPerSec, p50: percentile(lags, 50), p99: percentile(lags, 99) };
 }
 
 async function benchAdapter(adapter: 'pglite' | 'postgres'): Promise<Figures> {
@@ -173,8 +161,6 @@ async function benchAdapter(adapter: 'pglite' | 'postgres'): Promise<Figures> {
     await fresh.dispose();
   }
 }
-
-const pct = (part: number, whole: number) => `${Math.round((part / whole) * 100)}%`;
 
 async function main(): Promise<void> {
   const results: Figures[] = [];

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventMetadata, EventStore, JsonObject, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '@kring/event-store';
+import { DomainError } from '@kring/domain';
 import { LRUCache } from 'lru-cache';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import { CommandContext, IdSource } from './command-context';
@@ -26,6 +27,9 @@ export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omi
 
 type AnyEvent = { type: string; data: object; personal?: object };
 
+/** What deciding a command on a fold came to: its events, or the position where it was handled before. */
+type Decision<Event, State> = { earlier: bigint } | { folded: Folded<State>; events: Event[] };
+
 /** Another process kept changing the stream while this command was retried: nothing was written. */
 export class StreamContentionError extends Error {
   constructor(streamId: string, attempts: number) {
@@ -43,8 +47,9 @@ const handledKey = (commandType: unknown, commandId: unknown): string | undefine
 /**
  * The command side's one loop: load the stream, skip a command it already handled, decide, append with the
  * expected revision, and on a concurrent change load again and decide again (a bounded number of times).
- * Folded streams are cached and only read forward from the cached revision; a cached state that turns out
- * stale costs one WrongExpectedRevisionError and a reload, never a wrong decision.
+ * Folded streams are cached; a cached state that turns out stale costs one WrongExpectedRevisionError and a
+ * reload, never a wrong decision. A command already handled by another process is found on that reload,
+ * because its events moved the stream past the cached revision.
  */
 @Injectable()
 export class CommandRunner {
@@ -77,11 +82,15 @@ export class CommandRunner {
     const key = `${commandType}:${context.commandId}`;
     return this.locks.run(streamId, async () => {
       for (let attempt = 1; ; attempt++) {
-        const folded = await this.load(kind, streamId);
-        const earlier = folded.handled.get(key);
-        if (earlier !== undefined) return { id: resultId, position: earlier };
-
-        const events = kind.decider.decide(await complete(), folded.state);
+        // A cached fold is used without reading the stream: if another process appended meanwhile, the
+        // expected revision refuses the append, or the rules refuse the command, and either way the
+        // stream is read again before anything is answered.
+        const cached = this.cache.get(streamId) as Folded<State> | undefined;
+        const decision =
+          (cached && (await this.decide(kind, cached, key, complete, false))) ??
+          (await this.decide(kind, await this.load(kind, streamId), key, complete, true));
+        if ('earlier' in decision) return { id: resultId, position: decision.earlier };
+        const { folded, events } = decision;
         const metadata: EventMetadata = {
           actorId: context.actor.id,
           actorRoles: [...context.actor.roles],
@@ -111,6 +120,41 @@ export class CommandRunner {
         }
       }
     });
+  }
+
+  /**
+   * The command's events on this fold, or the position of its earlier handling. On a fold just read from the
+   * store a refusal is final; on a cached fold it answers undefined, so the caller reads the stream and asks again.
+   */
+  private decide<Command, Event extends AnyEvent, State>(
+    kind: StreamKind<Command, Event, State>,
+    folded: Folded<State>,
+    key: string,
+    complete: () => Command | Promise<Command>,
+    fresh: true,
+  ): Promise<Decision<Event, State>>;
+  private decide<Command, Event extends AnyEvent, State>(
+    kind: StreamKind<Command, Event, State>,
+    folded: Folded<State>,
+    key: string,
+    complete: () => Command | Promise<Command>,
+    fresh: false,
+  ): Promise<Decision<Event, State> | undefined>;
+  private async decide<Command, Event extends AnyEvent, State>(
+    kind: StreamKind<Command, Event, State>,
+    folded: Folded<State>,
+    key: string,
+    complete: () => Command | Promise<Command>,
+    fresh: boolean,
+  ): Promise<Decision<Event, State> | undefined> {
+    const earlier = folded.handled.get(key);
+    if (earlier !== undefined) return { earlier };
+    try {
+      return { folded, events: kind.decider.decide(await complete(), folded.state) };
+    } catch (error) {
+      if (fresh || !(error instanceof DomainError)) throw error;
+      return undefined;
+    }
   }
 
   private async load<Command, Event extends AnyEvent, State>(
