@@ -1,22 +1,9 @@
 import { Actor, Decider, ensure, IsoDate, notFound } from '../shared/decider';
 import type { ParticipantStanding } from '../participant/decide';
-import type { CircleMethod, FundingType, MemberRole, NetworkEvent } from './events';
+import type { CircleMethod, MemberRole, NetworkCharter, NetworkEvent } from './events';
 
 export type NetworkCommand =
-  | {
-      type: 'StartNetwork';
-      networkId: string;
-      name: string;
-      method: CircleMethod;
-      municipality: string;
-      purpose: string;
-      funding: FundingType;
-      cadenceWeeks: number;
-      startedOn: IsoDate;
-      focalParticipantId?: string;
-      /** Standing of the focal resident, when one is named. */
-      focal?: ParticipantStanding;
-    }
+  | ({ type: 'StartNetwork'; /** Standing of the focal resident, when one is named. */ focal?: ParticipantStanding } & NetworkCharter)
   | { type: 'AssignFacilitator'; staffId: string; name: string }
   | {
       type: 'JoinNetwork';

@@ -11,26 +11,27 @@ export interface Agreement {
   dueOn?: IsoDate;
 }
 
+/** What a network is, as set when it starts. */
+export interface NetworkCharter {
+  networkId: string;
+  name: string;
+  method: CircleMethod;
+  municipality: string;
+  purpose: string;
+  funding: FundingType;
+  cadenceWeeks: number;
+  startedOn: IsoDate;
+  /** Support circles only: the resident (inwoner) the circle is for. */
+  focalParticipantId?: string;
+}
+
 /**
  * Events of one network's stream (`network-<id>`): the circle's life, for all four methods.
  * Free text that describes a person (reasons, offers, outcomes, names) sits in `personal`; an
  * activity, a kind of contact or a network's name describe the group, not one person, and stay in `data`.
  */
 export type NetworkEvent =
-  | DomainEvent<
-      'NetworkStarted',
-      {
-        networkId: string;
-        name: string;
-        method: CircleMethod;
-        municipality: string;
-        purpose: string;
-        funding: FundingType;
-        cadenceWeeks: number;
-        startedOn: IsoDate;
-        focalParticipantId?: string;
-      }
-    >
+  | DomainEvent<'NetworkStarted', NetworkCharter>
   | DomainEvent<
       'FacilitatorAssigned',
       { networkId: string; staffId: string; replacesStaffId?: string },
