@@ -6,7 +6,7 @@ function stringLiteral(ast: ValueNode, scalar: string): string {
 }
 
 /** A real calendar day: `2024-02-30` is refused, not rolled over to March. */
-export function isCalendarDate(value: string): boolean {
+function isCalendarDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
@@ -26,29 +26,6 @@ export const DateScalar = new GraphQLScalarType<string, string>({
   serialize: (value) => parseDate(value),
   parseValue: parseDate,
   parseLiteral: (ast) => parseDate(stringLiteral(ast, 'Date')),
-});
-
-function parseDateTime(value: unknown): Date {
-  // An offset is required: a timestamp without one means different instants to different readers.
-  if (
-    typeof value !== 'string' ||
-    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
-    Number.isNaN(Date.parse(value))
-  ) {
-    throw new GraphQLError(`DateTime must be an ISO-8601 timestamp with offset, got ${JSON.stringify(value)}`);
-  }
-  return new Date(value);
-}
-
-export const DateTimeScalar = new GraphQLScalarType<Date, string>({
-  name: 'DateTime',
-  description: 'ISO-8601 timestamp with offset',
-  serialize: (value) => {
-    if (value instanceof Date) return value.toISOString();
-    return parseDateTime(value).toISOString();
-  },
-  parseValue: parseDateTime,
-  parseLiteral: (ast) => parseDateTime(stringLiteral(ast, 'DateTime')),
 });
 
 function parsePosition(value: unknown): bigint {
