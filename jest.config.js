@@ -10,6 +10,8 @@ module.exports = {
     '^@kring/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
     '^@kring/domain$': '<rootDir>/libs/domain/src',
     '^@kring/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
+    '^@kring/projections$': '<rootDir>/libs/projections/src',
+    '^@kring/projections/(.*)$': '<rootDir>/libs/projections/src/$1',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   moduleFileExtensions: ['ts', 'js', 'json'],

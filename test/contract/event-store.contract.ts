@@ -257,6 +257,37 @@ export function eventStoreContract(target: StoreTarget): void {
       });
     });
 
+    describe('following the head and looking back in time', () => {
+      it('waitForHead wakes on an append, and answers the unchanged head when the time runs out', async () => {
+        const head = await store.headPosition();
+        const started = Date.now();
+        expect(await store.waitForHead(head, 150)).toBe(head);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+
+        const woken = store.waitForHead(head, 60_000);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const { position } = await store.appendToStream(stream('wake'), [event('Woke')]);
+        const wokenAt = Date.now();
+        expect(await woken).toBe(position);
+        expect(Date.now() - wokenAt).toBeLessThan(1_000);
+        expect(await store.waitForHead(head, 60_000)).toBe(position);
+      });
+
+      it('positionAt names the last event recorded at or before an instant', async () => {
+        const before = new Date(Date.now() - 1);
+        const headBefore = await store.positionAt(before);
+        const first = await store.appendToStream(stream('then'), [event('Then')]);
+        const [recorded] = await collect(store.readAll({ after: first.position - 1n }));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const second = await store.appendToStream(stream('now'), [event('Now')]);
+        expect(await store.positionAt(recorded.recordedAt)).toBe(first.position);
+        expect(await store.positionAt(new Date(recorded.recordedAt.getTime() - 1))).toBeLessThan(first.position);
+        expect(await store.positionAt(before)).toBe(headBefore);
+        expect(await store.positionAt(new Date(Date.now() + 60_000))).toBeGreaterThanOrEqual(second.position);
+        expect(await store.positionAt(new Date(0))).toBe(0n);
+      });
+    });
+
     describe('subscriptions', () => {
       it('catches up, follows live appends, resumes from a checkpoint and stops on close', async () => {
         const id = stream('follow');

@@ -6,9 +6,20 @@ import { GraphqlApiModule } from './graphql/graphql-api.module';
 import { HealthModule } from './health/health.module';
 import { NetworkModule } from './network/network.module';
 import { ParticipantModule } from './participant/participant.module';
+import { ReadModelsModule } from './read-models/read-models.module';
 import { ReferralModule } from './referral/referral.module';
 
 @Module({
-  imports: [EventStoreModule, HealthModule, AuthModule, GraphqlApiModule, CommandsModule, NetworkModule, ParticipantModule, ReferralModule],
+  imports: [
+    EventStoreModule,
+    ReadModelsModule,
+    HealthModule,
+    AuthModule,
+    GraphqlApiModule,
+    CommandsModule,
+    NetworkModule,
+    ParticipantModule,
+    ReferralModule,
+  ],
 })
 export class AppModule {}

@@ -5,3 +5,7 @@ export * from './participant/events';
 export * from './participant/decide';
 export * from './referral/events';
 export * from './referral/decide';
+export * from './shared/projection';
+export * from './network/read-model';
+export * from './participant/read-model';
+export * from './referral/read-model';

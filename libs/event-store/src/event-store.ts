@@ -100,6 +100,15 @@ export interface EventStore {
   /** Position of the last event in the log (0n when empty). */
   headPosition(): Promise<bigint>;
 
+  /**
+   * Resolves with the head once the log is past `position`, or with the head as it is when
+   * `timeoutMs` runs out: a follower's way to sleep until there is something to read.
+   */
+  waitForHead(position: bigint, timeoutMs: number): Promise<bigint>;
+
+  /** Position of the last event recorded at or before `instant` (0n if none): "the log as it stood then". */
+  positionAt(instant: Date): Promise<bigint>;
+
   close(): Promise<void>;
 }
 

@@ -2,6 +2,6 @@ export * from './event-store';
 export * from './upcasting';
 export * from './open-event-store';
 export { DataDirLockedError } from './pglite/data-dir-lock';
-export type { SqlDriver, SqlSession } from './sql/sql-driver';
+export type { ReservedSession, SqlDriver, SqlSession } from './sql/sql-driver';
 export { migrate, type Migration } from './sql/migrations';
 export { SqlEventStore } from './sql/sql-event-store';

@@ -30,11 +30,19 @@ export async function openSqlDriver(config: EventStoreConfig): Promise<SqlDriver
 }
 
 export async function openEventStore(config: EventStoreConfig): Promise<EventStore> {
-  const driver = await openSqlDriver(config);
+  return (await openEventStoreWithSql(config)).store;
+}
+
+/**
+ * The store and its database connection, for read models that live in the same database (PGlite
+ * allows one opener per directory, so they must share it). Closing the store closes the connection.
+ */
+export async function openEventStoreWithSql(config: EventStoreConfig): Promise<{ store: EventStore; sql: SqlDriver }> {
+  const sql = await openSqlDriver(config);
   try {
-    return await SqlEventStore.open(driver, new Upcasters(config.upcasters));
+    return { store: await SqlEventStore.open(sql, new Upcasters(config.upcasters)), sql };
   } catch (error) {
-    await driver.close();
+    await sql.close();
     throw error;
   }
 }

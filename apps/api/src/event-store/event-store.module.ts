@@ -1,8 +1,12 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { describeEventStoreConfig, EventStore, eventStoreConfigFromEnv, openEventStore } from '@kring/event-store';
+import { describeEventStoreConfig, EventStore, eventStoreConfigFromEnv, openEventStoreWithSql, SqlDriver } from '@kring/event-store';
 
 /** Injection token of the one EventStore of this process. */
 export const EVENT_STORE = Symbol('EVENT_STORE');
+/** The store's database, where the read models live too. */
+export const SQL_DRIVER = Symbol('SQL_DRIVER');
+
+const DATABASE = Symbol('DATABASE');
 
 @Injectable()
 class EventStoreLifecycle implements OnApplicationShutdown {
@@ -18,16 +22,18 @@ class EventStoreLifecycle implements OnApplicationShutdown {
 @Module({
   providers: [
     {
-      provide: EVENT_STORE,
-      useFactory: async (): Promise<EventStore> => {
+      provide: DATABASE,
+      useFactory: async () => {
         const config = eventStoreConfigFromEnv();
-        const store = await openEventStore(config);
+        const database = await openEventStoreWithSql(config);
         new Logger('EventStore').log(`Event log: ${describeEventStoreConfig(config)}`);
-        return store;
+        return database;
       },
     },
+    { provide: EVENT_STORE, useFactory: (database: { store: EventStore }) => database.store, inject: [DATABASE] },
+    { provide: SQL_DRIVER, useFactory: (database: { sql: SqlDriver }) => database.sql, inject: [DATABASE] },
     EventStoreLifecycle,
   ],
-  exports: [EVENT_STORE],
+  exports: [EVENT_STORE, SQL_DRIVER],
 })
 export class EventStoreModule {}

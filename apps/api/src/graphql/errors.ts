@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, Logger } from '@nestjs/common';
 import { GqlExceptionFilter } from '@nestjs/graphql';
 import { DomainError } from '@kring/domain';
 import { GraphQLError } from 'graphql';
+import { StaleReadModelError } from '@kring/projections';
 import { StreamContentionError } from '../commands/command-runner';
 
 /** Field path → messages, so a form can show each message next to its field. */
@@ -19,13 +20,14 @@ export function badUserInput(fields: FieldErrors): GraphQLError {
  * GraphQLErrors we raise ourselves (bad input, no token) pass through unchanged: they are answers to the
  * client, not server faults, so Nest must not log them as errors.
  */
-@Catch(DomainError, StreamContentionError, GraphQLError)
+@Catch(DomainError, StreamContentionError, StaleReadModelError, GraphQLError)
 export class ClientErrorFilter implements GqlExceptionFilter {
   private readonly logger = new Logger('Commands');
 
-  catch(error: DomainError | StreamContentionError | GraphQLError, host: ArgumentsHost): GraphQLError {
+  catch(error: DomainError | StreamContentionError | StaleReadModelError | GraphQLError, host: ArgumentsHost): GraphQLError {
     void host;
     if (error instanceof GraphQLError) return error;
+    if (error instanceof StaleReadModelError) return new GraphQLError(error.message, { extensions: { code: 'STALE_READ_MODEL' } });
     if (error instanceof StreamContentionError) {
       this.logger.warn(error.message);
       return new GraphQLError(error.message, { extensions: { code: 'CONFLICT', reason: 'CONCURRENT_CHANGE' } });

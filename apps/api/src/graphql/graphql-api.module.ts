@@ -5,6 +5,17 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ClientErrorFilter } from './errors';
 import { inputValidation, NullsAsAbsentPipe } from './validation';
 
+/**
+ * HTTP requests carry their headers; a graphql-ws subscription carries the same in its connection
+ * payload ({ Authorization: 'Bearer …' }), which we present as headers so one guard checks both.
+ */
+function contextOf(context: { req?: unknown; connectionParams?: Record<string, unknown> }): { req: unknown } {
+  if (context.req) return { req: context.req };
+  const params = context.connectionParams ?? {};
+  const header = (name: string) => params[name] ?? params[name.toLowerCase()];
+  return { req: { headers: { authorization: header('Authorization'), 'x-correlation-id': header('X-Correlation-Id') } } };
+}
+
 /** POST /graphql, schema built code-first from the resolvers; the contract copy in the repo guards it. */
 @Module({
   imports: [
@@ -16,7 +27,9 @@ import { inputValidation, NullsAsAbsentPipe } from './validation';
       playground: false,
       // Clients get the code and message; stack traces stay in the server log.
       includeStacktraceInErrorResponses: false,
-      context: ({ req }: { req: unknown }) => ({ req }),
+      context: contextOf,
+      // Subscriptions speak graphql-ws at the same path; the token comes in the connection's payload.
+      subscriptions: { 'graphql-ws': { path: '/graphql' } },
     }),
   ],
   providers: [

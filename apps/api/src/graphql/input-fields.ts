@@ -67,9 +67,14 @@ export const WeeksField = (description?: string) =>
     Max(52),
   );
 
-export const EnumField = (enumType: object, values: readonly string[], options: { description?: string } = {}) =>
+export const EnumField = (
+  enumType: object,
+  values: readonly string[],
+  options: { description?: string; nullable?: boolean; defaultValue?: string } = {},
+) =>
   applyDecorators(
     Field(() => enumType, options),
+    ...optionally(options.nullable),
     IsIn(values),
   );
 

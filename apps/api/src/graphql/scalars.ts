@@ -46,3 +46,22 @@ export const PositionScalar = new GraphQLScalarType<bigint, string>({
   parseValue: parsePosition,
   parseLiteral: (ast) => parsePosition(stringLiteral(ast, 'Position')),
 });
+
+function parseDateTime(value: unknown): Date {
+  // An offset is required: an instant without one means different moments in different places.
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+    throw new GraphQLError(`DateTime must be an ISO-8601 timestamp with offset, e.g. 2025-03-01T12:00:00Z, got ${JSON.stringify(value)}`);
+  }
+  const instant = new Date(value);
+  if (Number.isNaN(instant.getTime())) throw new GraphQLError(`DateTime ${value} is not a real instant`);
+  return instant;
+}
+
+/** Instants (when the log recorded something) as Date inside, ISO-8601 in UTC on the wire. */
+export const DateTimeScalar = new GraphQLScalarType<Date, string>({
+  name: 'DateTime',
+  description: 'ISO-8601 timestamp with offset',
+  serialize: (value) => (value instanceof Date ? value : parseDateTime(value)).toISOString(),
+  parseValue: parseDateTime,
+  parseLiteral: (ast) => parseDateTime(stringLiteral(ast, 'DateTime')),
+});

@@ -1,4 +1,4 @@
-import { Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { badUserInput, FieldErrors } from './errors';
 
 function collect(errors: readonly ValidationError[], prefix: string, into: FieldErrors): FieldErrors {
@@ -20,7 +20,8 @@ export const inputValidation = new ValidationPipe({
 
 function dropNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropNulls);
-  if (value === null || typeof value !== 'object') return value;
+  // A DateTime argument arrives parsed, as a Date: it is a value, not an object to walk.
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   return Object.fromEntries(
     Object.entries(value)
       .filter(([, field]) => field !== null)
@@ -34,7 +35,9 @@ function dropNulls(value: unknown): unknown {
  */
 @Injectable()
 export class NullsAsAbsentPipe implements PipeTransform {
-  transform(value: unknown): unknown {
-    return dropNulls(value);
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    // Arguments only: a parent document's nulls are answers (leftOn: null), and a request is no input.
+    // Nest reports GraphQL arguments as 'body'; parents and context as 'custom'.
+    return metadata.type === 'body' ? dropNulls(value) : value;
   }
 }

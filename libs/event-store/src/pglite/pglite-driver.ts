@@ -1,6 +1,6 @@
 import { PGlite, types } from '@electric-sql/pglite';
 import { join } from 'node:path';
-import type { SqlDriver, SqlSession } from '../sql/sql-driver';
+import type { ReservedSession, SqlDriver, SqlSession } from '../sql/sql-driver';
 import { acquireDataDirLock } from './data-dir-lock';
 
 /**
@@ -50,6 +50,10 @@ export class PgliteDriver implements SqlDriver {
 
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
     return this.db.listen(channel, onNotify);
+  }
+
+  async reserve(): Promise<ReservedSession> {
+    return { query: (text, params) => this.query(text, params), exec: (script) => this.exec(script), release: async () => undefined };
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { Client, Pool, PoolClient, types as pgTypes } from 'pg';
-import type { SqlDriver, SqlSession } from '../sql/sql-driver';
+import type { ReservedSession, SqlDriver, SqlSession } from '../sql/sql-driver';
 
 const INT8_OID = 20;
 const RELISTEN_DELAY_MS = 1000;
@@ -10,7 +10,7 @@ const bigintTypes = {
     oid === INT8_OID ? (value: string) => BigInt(value) : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser,
 };
 
-function session(client: Pool | PoolClient): SqlSession {
+function session(client: Pool | PoolClient | Client): SqlSession {
   return {
     query: async <Row>(text: string, params?: readonly unknown[]) => (await client.query(text, params as unknown[])).rows as Row[],
     exec: async (script: string) => {
@@ -100,6 +100,14 @@ export class PostgresDriver implements SqlDriver {
       clearTimeout(retry);
       await client?.end().catch(() => undefined);
     };
+  }
+
+  /** Its own connection, not a pool's: a lock held for hours should not shrink the pool. */
+  async reserve(): Promise<ReservedSession> {
+    const client = new Client({ connectionString: this.options.connectionString, types: bigintTypes });
+    client.on('error', this.onError);
+    await client.connect();
+    return { ...session(client), release: () => client.end().catch(() => undefined) };
   }
 
   async close(): Promise<void> {

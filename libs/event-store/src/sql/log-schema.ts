@@ -99,4 +99,9 @@ END
 $fn$;
 `,
   },
+  {
+    // "The log as it stood at instant T" (asOf queries) is a lookup by recorded_at.
+    id: 'event-store/002-recorded-at-index',
+    sql: 'CREATE INDEX kring_events_recorded_at ON kring_events (recorded_at)',
+  },
 ];

@@ -8,12 +8,20 @@ export interface SqlSession {
   exec(script: string): Promise<void>;
 }
 
+/** A connection held by one user, for session state such as an advisory lock. */
+export interface ReservedSession extends SqlSession {
+  /** Ends the session; whatever it held (locks) is released by the database. */
+  release(): Promise<void>;
+}
+
 export interface SqlDriver extends SqlSession {
   readonly adapter: 'postgres' | 'pglite';
   /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T>;
   /** Calls `onNotify` for each NOTIFY on `channel`; resolves to a function that stops listening. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** A session of its own, outside the pool (PGlite has one session, shared: one process per directory anyway). */
+  reserve(): Promise<ReservedSession>;
   close(): Promise<void>;
 }
 

@@ -164,6 +164,27 @@ export class SqlEventStore implements EventStore {
     return row.head;
   }
 
+  async waitForHead(position: bigint, timeoutMs: number): Promise<bigint> {
+    const deadline = Date.now() + timeoutMs;
+    await this.listen();
+    for (;;) {
+      // Read the generation before the head: an append that commits in between still wakes us.
+      const seen = this.appendGeneration;
+      const head = await this.headPosition();
+      const remaining = deadline - Date.now();
+      if (head > position || remaining <= 0 || this.closed) return head;
+      await this.waitForAppend(seen, remaining, () => undefined);
+    }
+  }
+
+  async positionAt(instant: Date): Promise<bigint> {
+    const [row] = await this.driver.query<{ position: bigint }>(
+      'SELECT coalesce(max(position), 0) AS position FROM kring_events WHERE recorded_at <= $1',
+      [instant],
+    );
+    return row.position;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -1,0 +1,179 @@
+import { Args, Context, Int, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { doublingOf, growthOf, isCurrent, isShrinking, MemberDoc, NetworkDoc, nextPeriodStart, periodStartOf, sizeOf } from '@kring/domain';
+import { GraphQLError } from 'graphql';
+import { badUserInput } from '../graphql/errors';
+import { dayOf } from '../read-models/read-args';
+import { ReadModels } from '../read-models/read-models';
+import { NetworkChanges } from './network-changes';
+import { NetworkLoaderFactory } from './network.loaders';
+import {
+  DoublingStep,
+  GrowthPoint,
+  Member,
+  Network,
+  NetworkArgs,
+  NetworkChangedArgs,
+  NetworkGrowthArgs,
+  NetworksArgs,
+  ShrinkingNetworksArgs,
+  SupportPlan,
+} from './network.views';
+
+/** Weekly periods over twenty years; beyond that a request is a mistake, not a question. */
+const MAX_PERIODS = 1100;
+
+type Request = object;
+
+@Resolver(() => Network)
+export class NetworkQueries {
+  constructor(
+    private readonly readModels: ReadModels,
+    private readonly loaders: NetworkLoaderFactory,
+    private readonly changes: NetworkChanges,
+  ) {}
+
+  @Query(() => Network, { nullable: true })
+  async network(@Args() { id, after }: NetworkArgs): Promise<NetworkDoc | null> {
+    const [doc] = await this.readModels.read('networks', { after }, (view) => view.byKeys<NetworkDoc>('networks', [id]));
+    return doc ?? null;
+  }
+
+  @Query(() => [Network])
+  networks(@Args() { municipality, method, after }: NetworksArgs): Promise<NetworkDoc[]> {
+    return this.readModels.read('networks', { after }, (view) => view.documents<NetworkDoc>('networks', { municipality, method }));
+  }
+
+  @Query(() => [GrowthPoint], {
+    description: 'dates inside events (joinedOn, heldOn, on) place them in periods; asOf limits which events count',
+  })
+  networkGrowth(@Args() { networkId, interval, from, to, asOf, after }: NetworkGrowthArgs): Promise<GrowthPoint[]> {
+    if (from && to && from > to) throw badUserInput({ from: ['from must not be after to'] });
+    return this.readModels.read('networks', { after, asOf }, async (view) => {
+      const [network] = await view.byKeys<NetworkDoc>('networks', [networkId]);
+      if (!network)
+        throw new GraphQLError(`network ${networkId} does not exist${asOf ? ' at that instant' : ''}`, {
+          extensions: { code: 'NOT_FOUND' },
+        });
+      const start = from ?? network.startedOn;
+      const end = to ?? dayOf(asOf);
+      if (countPeriods(start, end, interval) > MAX_PERIODS) throw badUserInput({ from: [`at most ${MAX_PERIODS} periods per request`] });
+      const [members, meetings, contacts] = await Promise.all(
+        ['members', 'meetings', 'contacts'].map((collection) => view.documents(collection, { network_id: networkId })),
+      );
+      return growthOf({
+        members: members as MemberDoc[],
+        meetings: meetings as never,
+        contacts: contacts as never,
+        interval,
+        from: start,
+        to: end,
+      });
+    });
+  }
+
+  @Query(() => [Network], {
+    description: 'open networks whose size fell at the end of each of the last three periods: they need new members',
+  })
+  shrinkingNetworks(
+    @Args() { interval, municipality, after }: ShrinkingNetworksArgs,
+    @Context('req') request: Request,
+  ): Promise<NetworkDoc[]> {
+    return this.readModels.read('networks', { after }, async (view) => {
+      const open = (await view.documents<NetworkDoc>('networks', { municipality })).filter((n) => n.closedOn === null);
+      const today = dayOf();
+      let from = periodStartOf(today, interval);
+      for (let i = 0; i < 2; i++) from = previousPeriodStart(from, interval);
+      const members = await this.loaders.for(request).members.loadMany(open.map((n) => n.id));
+      return open.filter((_, i) => {
+        const found = members[i];
+        return (
+          !(found instanceof Error) && isShrinking(growthOf({ members: found, meetings: [], contacts: [], interval, from, to: today }))
+        );
+      });
+    });
+  }
+
+  @ResolveField(() => [Member])
+  async members(
+    @Parent() network: NetworkDoc,
+    @Args('includeFormer', { type: () => Boolean, nullable: true, defaultValue: false }) includeFormer: boolean | null,
+    @Context('req') request: Request,
+  ): Promise<MemberDoc[]> {
+    const members = await this.loaders.for(request).members.load(network.id);
+    return includeFormer === true ? members : members.filter(isCurrent);
+  }
+
+  @ResolveField(() => Int, { description: 'current members (all roles except PROFESSIONAL)' })
+  async size(@Parent() network: NetworkDoc, @Context('req') request: Request): Promise<number> {
+    return sizeOf(await this.loaders.for(request).members.load(network.id));
+  }
+
+  @ResolveField(() => Int)
+  async neighboursInvolved(@Parent() network: NetworkDoc, @Context('req') request: Request): Promise<number> {
+    return (await this.loaders.for(request).members.load(network.id)).filter((m) => m.neighbourSince !== null).length;
+  }
+
+  @ResolveField(() => Int, { description: 'absences without AbsenceFollowedUp' })
+  async absencesAwaitingFollowUp(@Parent() network: NetworkDoc, @Context('req') request: Request): Promise<number> {
+    const members = await this.loaders.for(request).members.load(network.id);
+    return members.reduce((sum, m) => sum + m.absencesAwaitingFollowUp.length, 0);
+  }
+
+  @ResolveField(() => [Member], {
+    description: 'current members who missed at least `inARow` meetings in a row (default 2): time for a call',
+  })
+  async membersMissingMeetings(
+    @Parent() network: NetworkDoc,
+    @Args('inARow', { type: () => Int, nullable: true, defaultValue: 2 }) inARow: number | null,
+    @Context('req') request: Request,
+  ): Promise<MemberDoc[]> {
+    const members = await this.loaders.for(request).members.load(network.id);
+    return members.filter((m) => isCurrent(m) && m.meetingsMissedInARow >= Math.max(1, inARow ?? 2));
+  }
+
+  @ResolveField(() => [DoublingStep], { description: 'members after meeting n / members after meeting n-1 (Samenkracht doubling)' })
+  async doubling(@Parent() network: NetworkDoc, @Context('req') request: Request): Promise<DoublingStep[]> {
+    const loaders = this.loaders.for(request);
+    const [members, meetings] = await Promise.all([loaders.members.load(network.id), loaders.meetings.load(network.id)]);
+    return doublingOf(members, meetings);
+  }
+
+  @ResolveField(() => SupportPlan, { nullable: true, description: "the support circle's current plan" })
+  plan(@Parent() network: NetworkDoc): SupportPlan | null {
+    if (!network.plan) return null;
+    return { ...network.plan, openAgreements: network.plan.agreements.filter((a) => a.completedOn === null) };
+  }
+
+  @Subscription(() => Network, { description: 'after each projected event that touches the network' })
+  networkChanged(@Args() { networkId }: NetworkChangedArgs): AsyncIterableIterator<unknown> {
+    return this.changes.subscribe(networkId);
+  }
+}
+
+function previousPeriodStart(start: string, interval: 'WEEK' | 'MONTH'): string {
+  const day = new Date(`${start}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() - 1);
+  return periodStartOf(day.toISOString().slice(0, 10), interval);
+}
+
+function countPeriods(from: string, to: string, interval: 'WEEK' | 'MONTH'): number {
+  let count = 0;
+  for (let start = periodStartOf(from, interval); start <= to && count <= MAX_PERIODS; start = nextPeriodStart(start, interval)) count++;
+  return count;
+}
+
+@Resolver(() => Member)
+export class MemberFields {
+  constructor(private readonly loaders: NetworkLoaderFactory) {}
+
+  @ResolveField(() => String, { nullable: true })
+  async displayName(
+    @Parent() member: MemberDoc,
+    @Context('req') request: Request & { caller?: { actor: { roles: readonly string[] } } },
+  ): Promise<string | null> {
+    // Evaluators see pseudonymised figures only, never names.
+    const roles = request.caller?.actor.roles ?? [];
+    if (roles.includes('EVALUATOR') && !roles.some((role) => role === 'PROJECT_LEADER' || role === 'FACILITATOR')) return null;
+    return (await this.loaders.for(request).people.load(member.participantId))?.displayName ?? null;
+  }
+}

@@ -1,0 +1,108 @@
+import { ArgsType, Field, Float, ID, Int, ObjectType, Query, Resolver, Args, registerEnumType } from '@nestjs/graphql';
+import { CareDoc, contactsPerYear, currentEveryWeeks, firstEveryWeeks, KnowledgeDoc, knowersAt } from '@kring/domain';
+import { IdField, TextField } from '../graphql/input-fields';
+import { DateScalar, DateTimeScalar } from '../graphql/scalars';
+import { AsOfReadArgs, InstantField, ReadArgs } from '../read-models/read-args';
+import { ReadModels } from '../read-models/read-models';
+
+export enum KnowledgeSource {
+  TOLD = 'TOLD',
+  READ_RECORD = 'READ_RECORD',
+}
+registerEnumType(KnowledgeSource, { name: 'KnowledgeSource' });
+
+@ObjectType()
+export class SupportChange {
+  @Field(() => DateScalar) on!: string;
+  @Field(() => Int, { nullable: true }) fromEveryWeeks!: number | null;
+  @Field(() => Int) toEveryWeeks!: number;
+  @Field({ description: 'SET, DOWN or UP' }) direction!: string;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+}
+
+@ObjectType({ description: 'individual professional contact over time (afschaling)' })
+export class CareTimeline {
+  @Field(() => ID) participantId!: string;
+  @Field(() => Int, { nullable: true }) currentEveryWeeks!: number | null;
+  @Field(() => [SupportChange]) changes!: SupportChange[];
+  @Field(() => Float, { nullable: true, description: '52 / everyWeeks at the first setting' }) contactsPerYearBefore!: number | null;
+  @Field(() => Float, { nullable: true }) contactsPerYearNow!: number | null;
+}
+
+@ObjectType()
+export class ScaleDownSummary {
+  @Field(() => Int) participantsWithSupport!: number;
+  @Field(() => Int, { description: 'participants whose current frequency is lower than their first' }) scaledDown!: number;
+  @Field(() => Int) scaledUp!: number;
+  @Field(() => Float, { description: 'sum over participants of (before - now), may be negative' }) contactsPerYearSaved!: number;
+}
+
+@ObjectType()
+export class Knower {
+  @Field(() => ID) personId!: string;
+  @Field(() => KnowledgeSource) source!: KnowledgeSource;
+  @Field(() => DateTimeScalar) since!: string;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'set when the information was unshared from this person' }) until!:
+    string | null;
+}
+
+@ArgsType()
+class CareTimelineArgs extends ReadArgs {
+  @IdField() participantId!: string;
+}
+
+@ArgsType()
+class ScaleDownSummaryArgs extends AsOfReadArgs {
+  @TextField(200, { nullable: true }) municipality?: string;
+}
+
+@ArgsType()
+class WhoKnewArgs extends ReadArgs {
+  @IdField() participantId!: string;
+  @TextField(500) topic!: string;
+  @InstantField('who knew at this instant; without it, everyone who ever knew') at?: Date;
+}
+
+@Resolver()
+export class ParticipantQueries {
+  constructor(private readonly readModels: ReadModels) {}
+
+  @Query(() => CareTimeline, { nullable: true })
+  careTimeline(@Args() { participantId, after }: CareTimelineArgs): Promise<CareTimeline | null> {
+    return this.readModels.read('care', { after }, async (view) => {
+      const [care] = await view.byKeys<CareDoc>('support', [participantId]);
+      if (!care) return null;
+      return {
+        participantId,
+        currentEveryWeeks: currentEveryWeeks(care),
+        changes: care.changes,
+        contactsPerYearBefore: contactsPerYear(firstEveryWeeks(care)),
+        contactsPerYearNow: contactsPerYear(currentEveryWeeks(care)),
+      };
+    });
+  }
+
+  @Query(() => ScaleDownSummary)
+  scaleDownSummary(@Args() { municipality, asOf, after }: ScaleDownSummaryArgs): Promise<ScaleDownSummary> {
+    return this.readModels.read('care', { after, asOf }, async (view) => {
+      const [row] = await view.query<{ with_support: number; down: number; up: number; saved: number | null }>(
+        `SELECT count(*)::int AS with_support,
+                count(*) FILTER (WHERE current_every_weeks > first_every_weeks)::int AS down,
+                count(*) FILTER (WHERE current_every_weeks < first_every_weeks)::int AS up,
+                sum(52.0 / first_every_weeks - 52.0 / current_every_weeks)::float8 AS saved
+           FROM ${view.table('support')}
+          WHERE first_every_weeks IS NOT NULL AND ($1::text IS NULL OR municipality = $1)`,
+        [municipality ?? null],
+      );
+      return { participantsWithSupport: row.with_support, scaledDown: row.down, scaledUp: row.up, contactsPerYearSaved: row.saved ?? 0 };
+    });
+  }
+
+  @Query(() => [Knower], { description: 'AUDITOR' })
+  whoKnew(@Args() { participantId, topic, at, after }: WhoKnewArgs): Promise<Knower[]> {
+    return this.readModels.read('knowledge', { after }, async (view) => {
+      const [doc] = await view.byKeys<KnowledgeDoc>('knowledge', [participantId]);
+      return knowersAt(doc, topic, at?.toISOString()) as Knower[];
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import { applyDecorators } from '@nestjs/common';
+import { ArgsType, Field } from '@nestjs/graphql';
+import { IsDate, IsOptional } from 'class-validator';
+import { DateTimeScalar, PositionScalar } from '../graphql/scalars';
+
+/** `after`: answer only once the projection has processed this position (read-your-writes). */
+export const AfterField = () =>
+  applyDecorators(
+    Field(() => PositionScalar, { nullable: true, description: 'answer once the read model has processed this position' }),
+    IsOptional(),
+  );
+
+export const InstantField = (description: string) =>
+  applyDecorators(
+    Field(() => DateTimeScalar, { nullable: true, description }),
+    IsOptional(),
+    IsDate(),
+  );
+
+@ArgsType()
+export class ReadArgs {
+  @AfterField()
+  after?: bigint;
+}
+
+@ArgsType()
+export class AsOfReadArgs extends ReadArgs {
+  @InstantField('count only events recorded at or before this instant')
+  asOf?: Date;
+}
+
+/** Today as a calendar day (UTC), or the day of the instant an "as of" question names. */
+export const dayOf = (instant: Date = new Date()): string => instant.toISOString().slice(0, 10);

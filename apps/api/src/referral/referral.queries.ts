@@ -1,0 +1,66 @@
+import { Args, ArgsType, Field, Float, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { daysOpen, ReferralDoc } from '@kring/domain';
+import { EnumField, TextField } from '../graphql/input-fields';
+import { DateScalar } from '../graphql/scalars';
+import { AsOfReadArgs, dayOf, ReadArgs } from '../read-models/read-args';
+import { ReadModels } from '../read-models/read-models';
+import { ReferralStatus } from './referral.inputs';
+
+@ObjectType()
+export class Referral {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) participantId!: string;
+  @Field() programme!: string;
+  @Field(() => ReferralStatus) status!: ReferralStatus;
+  @Field(() => DateScalar) referredOn!: string;
+  @Field(() => DateScalar, { nullable: true }) closedOn!: string | null;
+  @Field(() => Int, { description: 'until closedOn, or until today' }) daysOpen!: number;
+}
+
+@ObjectType()
+export class ReferralSummary {
+  @Field() programme!: string;
+  @Field(() => Int) open!: number;
+  @Field(() => Int) matched!: number;
+  @Field(() => Int) declined!: number;
+  @Field(() => Int) ended!: number;
+  @Field(() => Float, { nullable: true }) medianDaysToMatch!: number | null;
+}
+
+@ArgsType()
+class ReferralsArgs extends ReadArgs {
+  @TextField(200, { nullable: true }) programme?: string;
+  @EnumField(ReferralStatus, Object.values(ReferralStatus), { nullable: true }) status?: ReferralStatus;
+}
+
+@Resolver()
+export class ReferralQueries {
+  constructor(private readonly readModels: ReadModels) {}
+
+  @Query(() => [Referral])
+  referrals(@Args() { programme, status, after }: ReferralsArgs): Promise<Referral[]> {
+    const today = dayOf();
+    return this.readModels.read('referrals', { after }, async (view) => {
+      const docs = await view.documents<ReferralDoc>('referrals', { programme, status });
+      return docs
+        .sort((a, b) => a.referredOn.localeCompare(b.referredOn) || a.id.localeCompare(b.id))
+        .map((doc) => ({ ...doc, status: doc.status as ReferralStatus, daysOpen: daysOpen(doc, today) }));
+    });
+  }
+
+  @Query(() => [ReferralSummary], { description: 'per programme; asOf counts only referrals and closings recorded by then' })
+  referralSummary(@Args() { asOf, after }: AsOfReadArgs): Promise<ReferralSummary[]> {
+    return this.readModels.read('referrals', { after, asOf }, (view) =>
+      view.query<ReferralSummary>(
+        `SELECT programme,
+                count(*) FILTER (WHERE status = 'OPEN')::int AS open,
+                count(*) FILTER (WHERE status = 'MATCHED')::int AS matched,
+                count(*) FILTER (WHERE status = 'DECLINED')::int AS declined,
+                count(*) FILTER (WHERE status = 'ENDED')::int AS ended,
+                (percentile_cont(0.5) WITHIN GROUP (ORDER BY closed_on - referred_on) FILTER (WHERE status = 'MATCHED'))::float8 AS "medianDaysToMatch"
+           FROM ${view.table('referrals')}
+          GROUP BY programme ORDER BY programme`,
+      ),
+    );
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * npm run bench:projections [-- --events 1000000 --adapters pglite,postgres --seconds 5]
+ *
+ * Per store: generates a realistic log (test/support/realistic-log.ts: many networks of all four
+ * methods, three years of weekly meetings), then measures in the same run
+ * - the raw read-all rate: every event of the log read through the port, in batches;
+ * - a full rebuild of all projections from an empty read side (events of the log / wall time until
+ *   every projection has caught up), against a target of >= 50% of read-all;
+ * - append-to-visible lag while 8 writers record meetings: from the start of the append until the
+ *   networks projection has committed it (what a read with `after` waits for); target p99 < 50 ms.
+ * Prints progress, then one JSON line per store.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { openEventStoreWithSql } from '@kring/event-store';
+import { ProjectionEngine } from '@kring/projections';
+import { PROJECTIONS } from '../apps/api/src/read-models/read-models';
+import { generateRealisticLog } from '../test/support/realistic-log';
+import { pgliteTarget, postgresTarget, StoreTarget } from '../test/support/targets';
+import { forSeconds, log, pct, percentile, perSec } from './support';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    adapters: { type: 'string', default: 'pglite,postgres' },
+    seconds: { type: 'string', default: '5' },
+  },
+});
+const EVENTS = Number(args.events);
+const SECONDS = Number(args.seconds);
+const WRITERS = 8;
+
+async function benchStore(target: StoreTarget) {
+  const fresh = await target.fresh('bench-projections');
+  const { store, sql } = await openEventStoreWithSql(fresh.config);
+  let engine: ProjectionEngine | undefined;
+  try {
+    log(`\n== ${target.adapter}: generating a log of ${EVENTS} events`);
+    let shown = 0;
+    const generated = performance.now();
+    const total = await generateRealisticLog(store, EVENTS, (written) => {
+      if (written - shown >= EVENTS / 10) log(`  ${(shown = written)} events written`);
+    });
+    log(`  ${total} events in ${Math.round((performance.now() - generated) / 1000)} s`);
+
+    const readStarted = performance.now();
+    let read = 0;
+    for await (const _ of store.readAll({ batchSize: 2000 })) read++;
+    const readAllPerSec = perSec(read, performance.now() - readStarted);
+    log(`read-all through the port                 ${readAllPerSec} events/s`);
+
+    const head = await store.headPosition();
+    let progressAt = 0;
+    engine = new ProjectionEngine(store, sql, PROJECTIONS, {
+      onBatch: ({ name, checkpoint }) => {
+        if (name === 'networks' && Number(checkpoint) - progressAt >= total / 10)
+          log(`  networks projected to ${(progressAt = Number(checkpoint))}`);
+      },
+    });
+    const rebuildStarted = performance.now();
+    await engine.start();
+    await engine.waitFor(engine.projections, head, 24 * 3600_000);
+    const rebuildMs = performance.now() - rebuildStarted;
+    const rebuildPerSec = perSec(total, rebuildMs);
+    log(
+      `full rebuild of ${engine.projections.length} projections               ${rebuildPerSec} events/s (${pct(rebuildPerSec, readAllPerSec)} of read-all; target >= 50%)`,
+    );
+
+    const networks = Array.from({ length: WRITERS }, () => randomUUID());
+    const lag = await forSeconds(WRITERS, SECONDS, async (writer, n) => {
+      const { position } = await store.appendToStream(`network-${networks[writer]}`, [
+        {
+          type: 'MeetingHeld',
+          data: {
+            networkId: networks[writer],
+            meetingId: randomUUID(),
+            heldOn: '2024-06-01',
+            activity: 'koffie',
+            attended: [],
+            absent: [],
+            sequence: n + 1,
+          },
+        },
+      ]);
+      await engine!.waitFor(['networks'], position, 10_000);
+    });
+    const p50 = percentile(lag.latencies, 50);
+    const p99 = percentile(lag.latencies, 99);
+    log(`append-to-visible lag, ${WRITERS} writers          p50 ${p50} ms  p99 ${p99} ms (target p99 < 50 ms; ${lag.perSec} appends/s)`);
+    return {
+      adapter: target.adapter,
+      events: total,
+      readAllEventsPerSec: readAllPerSec,
+      rebuildEventsPerSec: rebuildPerSec,
+      rebuildRatioToReadAll: Number((rebuildPerSec / readAllPerSec).toFixed(2)),
+      rebuildSeconds: Number((rebuildMs / 1000).toFixed(1)),
+      lagP50Ms: p50,
+      lagP99Ms: p99,
+      writers: WRITERS,
+      appendsPerSecDuringLag: lag.perSec,
+    };
+  } finally {
+    await engine?.stop();
+    await store.close();
+    await fresh.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const targets = { pglite: pgliteTarget, postgres: postgresTarget };
+  const results = [];
+  for (const adapter of args.adapters.split(',') as Array<keyof typeof targets>) results.push(await benchStore(targets[adapter]));
+  log('');
+  for (const figures of results) log(JSON.stringify(figures));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    process.stderr.write(`bench:projections failed: ${error.stack}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,127 @@
+/**
+ * Read models of the participant stream: the care timeline (afschaling: how individual professional
+ * contact was scaled down as the network took over) and who knew which shared information when.
+ */
+import type { IsoDate } from '../shared/decider';
+import type { Collection, Projected, ProjectionDefinition } from '../shared/projection';
+import type { ParticipantEvent } from './events';
+
+type Event = Projected<ParticipantEvent>;
+
+export type SupportDirection = 'SET' | 'DOWN' | 'UP';
+
+export interface SupportChangeView {
+  on: IsoDate;
+  fromEveryWeeks: number | null;
+  toEveryWeeks: number;
+  direction: SupportDirection;
+  reason: string | null;
+}
+
+export interface CareDoc {
+  participantId: string;
+  municipality: string | null;
+  changes: SupportChangeView[];
+}
+
+const WEEKS_PER_YEAR = 52;
+
+/** Individual contacts a year at a frequency of once every N weeks. */
+export const contactsPerYear = (everyWeeks: number | null): number | null => (everyWeeks ? WEEKS_PER_YEAR / everyWeeks : null);
+export const firstEveryWeeks = (care: CareDoc): number | null => care.changes[0]?.toEveryWeeks ?? null;
+export const currentEveryWeeks = (care: CareDoc): number | null => care.changes.at(-1)?.toEveryWeeks ?? null;
+
+const support: Collection<Event, CareDoc> = {
+  name: 'support',
+  columns: {
+    municipality: { type: 'text', of: (c) => c.municipality },
+    first_every_weeks: { type: 'integer', of: firstEveryWeeks },
+    current_every_weeks: { type: 'integer', of: currentEveryWeeks },
+  },
+  keys: (e) =>
+    ['ParticipantRegistered', 'IndividualSupportSet', 'SupportScaledDown', 'SupportScaledUp'].includes(e.type)
+      ? [(e.data as { participantId: string }).participantId]
+      : [],
+  evolve(doc, e, participantId) {
+    const care: CareDoc = doc ?? { participantId, municipality: null, changes: [] };
+    switch (e.type) {
+      case 'ParticipantRegistered':
+        return { ...care, municipality: e.data.municipality };
+      case 'IndividualSupportSet':
+        return {
+          ...care,
+          changes: [
+            ...care.changes,
+            { on: e.data.on, fromEveryWeeks: null, toEveryWeeks: e.data.everyWeeks, direction: 'SET', reason: null },
+          ],
+        };
+      case 'SupportScaledDown':
+      case 'SupportScaledUp': {
+        const direction = e.type === 'SupportScaledDown' ? 'DOWN' : 'UP';
+        const change = {
+          on: e.data.on,
+          fromEveryWeeks: e.data.fromEveryWeeks,
+          toEveryWeeks: e.data.toEveryWeeks,
+          direction,
+          reason: e.data.personal.reason,
+        } as const;
+        return { ...care, changes: [...care.changes, change] };
+      }
+      default:
+        return doc;
+    }
+  },
+};
+
+export const careProjection: ProjectionDefinition<Event> = {
+  name: 'care',
+  version: 1,
+  eventTypes: ['ParticipantRegistered', 'IndividualSupportSet', 'SupportScaledDown', 'SupportScaledUp'],
+  collections: [support],
+};
+
+export interface KnowerView {
+  personId: string;
+  source: 'TOLD';
+  /** When the log recorded the sharing (ISO instant): what the system knew, and since when. */
+  since: string;
+  until: string | null;
+}
+
+/** Per participant, per topic: everyone it was shared with, and when that ended. */
+export interface KnowledgeDoc {
+  topics: Record<string, KnowerView[]>;
+}
+
+const knowledge: Collection<Event, KnowledgeDoc> = {
+  name: 'knowledge',
+  columns: {},
+  keys: (e) => (e.type === 'InformationShared' || e.type === 'InformationUnshared' ? [e.data.participantId] : []),
+  evolve(doc, e) {
+    if (e.type !== 'InformationShared' && e.type !== 'InformationUnshared') return doc;
+    const topics = { ...(doc?.topics ?? {}) };
+    const topic = e.data.personal.topic;
+    const at = e.recordedAt.toISOString();
+    const knowers = topics[topic] ?? [];
+    topics[topic] =
+      e.type === 'InformationShared'
+        ? [...knowers, ...e.data.sharedWith.map((personId) => ({ personId, source: 'TOLD' as const, since: at, until: null }))]
+        : knowers.map((k) => (k.until === null && e.data.from.includes(k.personId) ? { ...k, until: at } : k));
+    return { topics };
+  },
+};
+
+export const knowledgeProjection: ProjectionDefinition<Event> = {
+  name: 'knowledge',
+  version: 1,
+  eventTypes: ['InformationShared', 'InformationUnshared'],
+  collections: [knowledge],
+};
+
+/** Who knew the topic at `at` (an ISO instant), or everyone who ever knew it without `at`. */
+export function knowersAt(doc: KnowledgeDoc | undefined, topic: string, at?: string): KnowerView[] {
+  const knowers = doc?.topics[topic] ?? [];
+  if (at === undefined) return knowers;
+  const instant = Date.parse(at);
+  return knowers.filter((k) => Date.parse(k.since) <= instant && (k.until === null || Date.parse(k.until) > instant));
+}

@@ -1,0 +1,77 @@
+/**
+ * A read model, described as pure functions: which documents an event changes, and how. The
+ * projection engine (libs/projections) loads those documents, calls `evolve` in log order and stores
+ * the result with its checkpoint in one transaction; the same definition serves live following,
+ * rebuilds and "as of" replays, so no figure has a second hand-written copy of its logic.
+ */
+import type { PersonalData } from './decider';
+
+/** An event as a projection sees it: its stored `data` (personal data under `data.personal`) and where it sits in the log. */
+export interface ProjectedEvent<Type extends string = string, Data extends object = object> {
+  id: string;
+  type: Type;
+  data: Data;
+  position: bigint;
+  recordedAt: Date;
+}
+
+/** The stored form of a domain event union: `personal` travels inside `data`. */
+export type Projected<E> = E extends { type: infer T extends string; data: infer D extends object; personal: infer P }
+  ? ProjectedEvent<T, D & (P extends PersonalData ? { personal: P } : unknown)>
+  : never;
+
+export type ColumnType = 'text' | 'integer' | 'float' | 'date' | 'boolean';
+export type ColumnValue = string | number | boolean | null;
+
+/** One table of documents keyed by a string, with columns lifted out of each document for filtering. */
+export interface Collection<Event extends ProjectedEvent = ProjectedEvent, Doc = unknown> {
+  name: string;
+  columns: Record<string, { type: ColumnType; of: (doc: Doc) => ColumnValue }>;
+  /** Keys of the documents this event changes here (none: the event does not concern this collection). */
+  keys(event: Event): readonly string[];
+  /** The document after the event; `undefined` removes it. */
+  evolve(doc: Doc | undefined, event: Event, key: string): Doc | undefined;
+}
+
+export interface ProjectionDefinition<Event extends ProjectedEvent = ProjectedEvent> {
+  /** Stable, lower-case, [a-z_]: it names tables and the checkpoint. */
+  name: string;
+  /** Bump when the documents' shape or meaning changes: the engine rebuilds beside the old version, then switches. */
+  version: number;
+  eventTypes: readonly Event['type'][];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each collection has its own document type
+  collections: ReadonlyArray<Collection<Event, any>>;
+}
+
+/** Documents by collection, then key; `undefined` marks a document the events removed. */
+export type DocumentTables = Record<string, Map<string, unknown>>;
+
+/** The keys, per collection, that these events touch: what the engine loads before applying a batch. */
+export function keysTouched<Event extends ProjectedEvent>(
+  projection: ProjectionDefinition<Event>,
+  events: readonly Event[],
+): Record<string, Set<string>> {
+  const keys: Record<string, Set<string>> = {};
+  for (const collection of projection.collections) {
+    const set = (keys[collection.name] = new Set<string>());
+    for (const event of events) if (projection.eventTypes.includes(event.type)) for (const key of collection.keys(event)) set.add(key);
+  }
+  return keys;
+}
+
+/** Applies events, in order, to the documents in `tables` (changed in place): the one place where a read model evolves. */
+export function applyEvents<Event extends ProjectedEvent>(
+  projection: ProjectionDefinition<Event>,
+  tables: DocumentTables,
+  events: readonly Event[],
+): DocumentTables {
+  for (const collection of projection.collections) tables[collection.name] ??= new Map();
+  for (const event of events) {
+    if (!projection.eventTypes.includes(event.type)) continue;
+    for (const collection of projection.collections) {
+      const table = tables[collection.name];
+      for (const key of collection.keys(event)) table.set(key, collection.evolve(table.get(key), event, key));
+    }
+  }
+  return tables;
+}

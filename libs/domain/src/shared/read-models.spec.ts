@@ -1,0 +1,208 @@
+import { careProjection, knowersAt, knowledgeProjection } from '../participant/read-model';
+import { growthOf, isShrinking, MemberDoc, networksProjection, NetworkDoc, MeetingDoc } from '../network/read-model';
+import { referralsProjection } from '../referral/read-model';
+import { applyEvents, ProjectedEvent, ProjectionDefinition } from './projection';
+
+let position = 0n;
+const at = (iso: string) => new Date(iso);
+const e = (type: string, data: Record<string, unknown>, recordedAt = '2024-01-01T00:00:00Z'): ProjectedEvent => ({
+  id: `e${++position}`,
+  type,
+  data,
+  position,
+  recordedAt: at(recordedAt),
+});
+/** Given these events, the read model's documents per collection. */
+const given = (projection: ProjectionDefinition, events: ProjectedEvent[]) =>
+  applyEvents(projection as ProjectionDefinition<ProjectedEvent>, {}, events);
+
+describe('networks read model', () => {
+  const started = e('NetworkStarted', {
+    networkId: 'n',
+    name: 'Kring',
+    method: 'PEER_NETWORK',
+    municipality: 'Baarn',
+    purpose: 'p',
+    funding: 'SUBSIDIE',
+    cadenceWeeks: 1,
+    startedOn: '2024-01-01',
+  });
+  const join = (participantId: string, joinedOn: string, role = 'PARTICIPANT') =>
+    e('ParticipantJoined', { networkId: 'n', participantId, role, joinedOn });
+
+  it('Given joins, a meeting with an absence and its follow-up, Then members count attendance and open absences', () => {
+    const tables = given(networksProjection, [
+      started,
+      join('a', '2024-01-02'),
+      join('b', '2024-01-02'),
+      e('MeetingHeld', {
+        networkId: 'n',
+        meetingId: 'm1',
+        heldOn: '2024-01-08',
+        activity: 'x',
+        attended: ['a'],
+        absent: ['b'],
+        sequence: 1,
+      }),
+      e('MeetingHeld', {
+        networkId: 'n',
+        meetingId: 'm2',
+        heldOn: '2024-01-15',
+        activity: 'x',
+        attended: ['a'],
+        absent: ['b'],
+        sequence: 2,
+      }),
+      e('AbsenceFollowedUp', {
+        networkId: 'n',
+        meetingId: 'm1',
+        participantId: 'b',
+        followedUpBy: 'c',
+        personal: { subjectId: 'b', outcome: 'ziek' },
+      }),
+    ]);
+    expect((tables.networks.get('n') as NetworkDoc).meetingsHeld).toBe(2);
+    expect(tables.members.get('n/a')).toMatchObject({ meetingsAttended: 2, meetingsMissedInARow: 0, absencesAwaitingFollowUp: [] });
+    expect(tables.members.get('n/b')).toMatchObject({ meetingsAttended: 0, meetingsMissedInARow: 2, absencesAwaitingFollowUp: ['m2'] });
+  });
+
+  it('Given a member who leaves and rejoins, Then both stints count in growth, and three falling periods mean shrinking', () => {
+    const tables = given(networksProjection, [
+      started,
+      join('a', '2024-01-02'),
+      join('b', '2024-01-02'),
+      join('c', '2024-01-02'),
+      join('d', '2024-01-02', 'PROFESSIONAL'),
+      e('ParticipantLeft', { networkId: 'n', participantId: 'a', leftOn: '2024-02-10', personal: { subjectId: 'a', reason: 'r' } }),
+      e('ParticipantLeft', { networkId: 'n', participantId: 'b', leftOn: '2024-03-10', personal: { subjectId: 'b', reason: 'r' } }),
+      join('a', '2024-05-01'),
+    ]);
+    const members = [...tables.members.values()] as MemberDoc[];
+    const points = growthOf({
+      members,
+      meetings: [] as MeetingDoc[],
+      contacts: [],
+      interval: 'MONTH',
+      from: '2024-01-01',
+      to: '2024-05-31',
+    });
+    expect(points.map((p) => [p.periodStart, p.size, p.joined, p.left])).toEqual([
+      ['2024-01-01', 3, 3, 0],
+      ['2024-02-01', 2, 0, 1],
+      ['2024-03-01', 1, 0, 1],
+      ['2024-04-01', 1, 0, 0],
+      ['2024-05-01', 2, 1, 0],
+    ]);
+    expect(isShrinking(points.slice(0, 3))).toBe(true);
+    expect(isShrinking(points)).toBe(false);
+  });
+
+  it('Given a forgotten participant, Then their name reads "[vergeten]"', () => {
+    const tables = given(networksProjection, [
+      e('ParticipantRegistered', {
+        participantId: 'p',
+        municipality: 'Baarn',
+        consentToEvaluation: true,
+        personal: { subjectId: 'p', displayName: 'Ans' },
+      }),
+      e('ParticipantForgotten', { participantId: 'p', reason: 'verzoek' }),
+    ]);
+    expect(tables.people.get('p')).toEqual({ displayName: '[vergeten]', forgotten: true });
+  });
+});
+
+describe('care read model', () => {
+  it('Given support set, scaled down and up, Then the timeline lists each change with its direction', () => {
+    const tables = given(careProjection, [
+      e('ParticipantRegistered', {
+        participantId: 'p',
+        municipality: 'Zwolle',
+        consentToEvaluation: true,
+        personal: { subjectId: 'p', displayName: 'G' },
+      }),
+      e('IndividualSupportSet', { participantId: 'p', everyWeeks: 1, on: '2024-01-01', setBy: 'c' }),
+      e('SupportScaledDown', {
+        participantId: 'p',
+        fromEveryWeeks: 1,
+        toEveryWeeks: 4,
+        on: '2024-02-01',
+        personal: { subjectId: 'p', reason: 'netwerk' },
+      }),
+      e('SupportScaledUp', {
+        participantId: 'p',
+        fromEveryWeeks: 4,
+        toEveryWeeks: 2,
+        on: '2024-03-01',
+        personal: { subjectId: 'p', reason: 'terugval' },
+      }),
+    ]);
+    expect(tables.support.get('p')).toEqual({
+      participantId: 'p',
+      municipality: 'Zwolle',
+      changes: [
+        { on: '2024-01-01', fromEveryWeeks: null, toEveryWeeks: 1, direction: 'SET', reason: null },
+        { on: '2024-02-01', fromEveryWeeks: 1, toEveryWeeks: 4, direction: 'DOWN', reason: 'netwerk' },
+        { on: '2024-03-01', fromEveryWeeks: 4, toEveryWeeks: 2, direction: 'UP', reason: 'terugval' },
+      ],
+    });
+  });
+});
+
+describe('referrals read model', () => {
+  it('Given a referral and its closing, Then it shows the outcome and the day it closed', () => {
+    const tables = given(referralsProjection, [
+      e('ReferredToBuddyProgramme', {
+        referralId: 'r',
+        participantId: 'p',
+        programme: 'Humanitas',
+        referredOn: '2024-01-01',
+        personal: { subjectId: 'p', reason: 'x' },
+      }),
+      e('ReferralClosed', { referralId: 'r', participantId: 'p', status: 'MATCHED', closedOn: '2024-01-21' }),
+    ]);
+    expect(tables.referrals.get('r')).toEqual({
+      id: 'r',
+      participantId: 'p',
+      programme: 'Humanitas',
+      status: 'MATCHED',
+      referredOn: '2024-01-01',
+      closedOn: '2024-01-21',
+    });
+  });
+});
+
+describe('knowledge read model', () => {
+  it('Given information shared and later unshared, Then who knew depends on the instant asked', () => {
+    const tables = given(knowledgeProjection, [
+      e(
+        'InformationShared',
+        {
+          participantId: 'p',
+          sharedWith: ['x', 'y'],
+          on: '2024-01-01',
+          sharedBy: 'p',
+          onBehalf: false,
+          personal: { subjectId: 'p', topic: 'schulden' },
+        },
+        '2024-01-01T10:00:00.000Z',
+      ),
+      e(
+        'InformationUnshared',
+        {
+          participantId: 'p',
+          from: ['y'],
+          on: '2024-02-01',
+          unsharedBy: 'p',
+          onBehalf: false,
+          personal: { subjectId: 'p', topic: 'schulden' },
+        },
+        '2024-02-01T10:00:00.000Z',
+      ),
+    ]);
+    const doc = tables.knowledge.get('p') as Parameters<typeof knowersAt>[0];
+    expect(knowersAt(doc, 'schulden', '2024-01-15T00:00:00Z').map((k) => k.personId)).toEqual(['x', 'y']);
+    expect(knowersAt(doc, 'schulden', '2024-03-01T00:00:00Z').map((k) => k.personId)).toEqual(['x']);
+    expect(knowersAt(doc, 'schulden', '2023-12-31T00:00:00Z')).toEqual([]);
+    expect(knowersAt(doc, 'schulden')).toHaveLength(2);
+  });
+});

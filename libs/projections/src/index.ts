@@ -1,0 +1,3 @@
+export * from './projection-engine';
+export * from './as-of-snapshots';
+export { assertIdentifier, tableOf } from './document-tables';

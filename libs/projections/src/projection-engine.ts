@@ -1,0 +1,505 @@
+import { applyEvents, keysTouched, ProjectedEvent, ProjectionDefinition } from '@kring/domain';
+import { EventStore, migrate, RecordedEvent, ReservedSession, SqlDriver, SqlSession } from '@kring/event-store';
+import { assertIdentifier, createTablesSql, loadDocuments, saveDocuments } from './document-tables';
+import { PROJECTION_MIGRATIONS, STATUS_CHANNEL } from './projection-schema';
+
+/** classid of our advisory locks (objid: hashtext of the projection's name). */
+const LOCK_CLASS = 0x6b72_696e;
+const RETIRED_GRACE_MS = 30_000;
+
+export interface ProjectionEngineOptions {
+  /** Events per transaction while catching up; live batches are whatever arrived. */
+  batchSize?: number;
+  /** How long a follower sleeps without news before it looks at the log again (a safety net). */
+  idleWaitMs?: number;
+  /** How often a process without the lock tries to take over a projection. */
+  lockRetryMs?: number;
+  log?: (message: string) => void;
+  /** After each committed batch of any generation: progress for long rebuilds. */
+  onBatch?: (progress: { name: string; generation: number; checkpoint: bigint; events: number }) => void;
+}
+
+export class StaleReadModelError extends Error {
+  readonly code = 'STALE_READ_MODEL';
+  constructor(
+    readonly projections: readonly string[],
+    readonly position: bigint,
+  ) {
+    super(`the read model (${projections.join(', ')}) did not reach position ${position} in time`);
+    this.name = 'StaleReadModelError';
+  }
+}
+
+/** The checkpoint row changed under us: another process projects this generation now. */
+class LostLeadershipError extends Error {}
+
+type GenerationState = 'building' | 'active' | 'retired';
+
+interface Generation {
+  name: string;
+  generation: number;
+  version: number;
+  checkpoint: bigint;
+  state: GenerationState;
+}
+
+interface GenerationRow {
+  name: string;
+  generation: number;
+  version: number;
+  checkpoint: bigint;
+  state: GenerationState;
+}
+
+export interface RebuildResult {
+  name: string;
+  generation: number;
+  events: number;
+  checkpoint: bigint;
+  ms: number;
+}
+
+type ProjectedListener = (projection: string, events: readonly RecordedEvent[]) => void;
+
+export const schemaOf = (name: string, generation: number): string => `kring_rm_${assertIdentifier(name)}_${generation}`;
+
+/**
+ * Runs projections over the log: catch up from the checkpoint in batches, then follow live. Each
+ * batch and its checkpoint commit in one transaction, so a crash never applies an event twice or
+ * skips one. Each projection lives in generations (a schema each): a rebuild or a new version builds
+ * a new generation beside the active one and switches when caught up, so queries never see a
+ * half-built model. A session-level advisory lock per projection makes one process its projector;
+ * other processes follow the checkpoints through NOTIFY and answer queries from the same tables.
+ */
+export class ProjectionEngine {
+  private readonly definitions = new Map<string, ProjectionDefinition>();
+  private readonly active = new Map<string, Generation>();
+  private readonly waiters = new Set<() => void>();
+  private readonly listeners = new Set<ProjectedListener>();
+  private readonly rebuilds = new Map<
+    string,
+    { started: number; promise: Promise<RebuildResult>; resolve: (r: RebuildResult) => void; reject: (e: Error) => void }
+  >();
+  private readonly tasks = new Set<Promise<unknown>>();
+  private readonly wakeLeaders = new Set<() => void>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopListening?: () => Promise<void>;
+  private stopped = false;
+  private readonly batchSize: number;
+  private readonly idleWaitMs: number;
+  private readonly lockRetryMs: number;
+  private readonly log: (message: string) => void;
+  private readonly onBatch?: ProjectionEngineOptions['onBatch'];
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly sql: SqlDriver,
+    projections: readonly ProjectionDefinition[],
+    options: ProjectionEngineOptions = {},
+  ) {
+    for (const projection of projections) this.definitions.set(assertIdentifier(projection.name), projection);
+    this.batchSize = options.batchSize ?? 2000;
+    this.idleWaitMs = options.idleWaitMs ?? 1000;
+    this.lockRetryMs = options.lockRetryMs ?? 2000;
+    this.log = options.log ?? (() => undefined);
+    this.onBatch = options.onBatch;
+  }
+
+  get projections(): string[] {
+    return [...this.definitions.keys()];
+  }
+
+  /** Creates the bookkeeping table, learns the active generations, and starts a projector per projection. */
+  async start(): Promise<void> {
+    await migrate(this.sql, PROJECTION_MIGRATIONS);
+    this.stopListening = await this.sql.listen(STATUS_CHANNEL, (payload) => this.onStatus(payload));
+    await this.refreshStatus();
+    for (const definition of this.definitions.values()) this.track(this.lead(definition));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const wake of this.wakeLeaders) wake();
+    for (const timer of this.timers) clearTimeout(timer);
+    for (const rebuild of this.rebuilds.values()) rebuild.reject(new Error('the projection engine stopped'));
+    await Promise.allSettled([...this.tasks]);
+    await this.stopListening?.();
+    this.notifyWaiters();
+  }
+
+  /** Schema of the generation queries should read, or undefined while the first build runs. */
+  activeSchema(name: string): string | undefined {
+    const generation = this.active.get(name);
+    return generation && schemaOf(name, generation.generation);
+  }
+
+  checkpoint(name: string): bigint {
+    return this.active.get(name)?.checkpoint ?? -1n;
+  }
+
+  /** Called with the events of each committed batch of an active generation: the hook for live updates. */
+  onProjected(listener: ProjectedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once every named projection has processed `position` (read-your-writes); no polling, woken by commits. */
+  async waitFor(names: readonly string[], position: bigint, timeoutMs: number): Promise<void> {
+    const reached = () => names.every((name) => this.checkpoint(name) >= position);
+    if (reached()) return;
+    const deadline = Date.now() + timeoutMs;
+    while (!reached()) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || this.stopped) throw new StaleReadModelError(names, position);
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, remaining);
+        this.waiters.add(wake);
+      });
+    }
+  }
+
+  /**
+   * Builds a new generation of `name` from the start of the log beside the active one, and switches
+   * queries to it once it has caught up. Only the process holding the projection's lock can do it.
+   */
+  rebuild(name: string): Promise<RebuildResult> {
+    if (!this.definitions.has(name)) throw new Error(`unknown projection "${name}"`);
+    const running = this.rebuilds.get(name);
+    if (running) return running.promise;
+    let resolve!: (result: RebuildResult) => void;
+    let reject!: (error: Error) => void;
+    const promise = new Promise<RebuildResult>((ok, fail) => ((resolve = ok), (reject = fail)));
+    this.rebuilds.set(name, { started: Date.now(), promise, resolve, reject });
+    promise.catch(() => undefined).finally(() => this.rebuilds.delete(name));
+    for (const wake of this.wakeLeaders) wake();
+    return promise;
+  }
+
+  /**
+   * Replays the projection's events up to `position` into a schema of its own ("as of"): the same
+   * definition as the live model, so a replay can never disagree with it. The caller drops it.
+   */
+  async replayInto(name: string, schema: string, position: bigint): Promise<void> {
+    const definition = this.definitionOf(name);
+    await this.sql.exec(createTablesSql(definition, schema));
+    let after = 0n;
+    while (after < position) {
+      const events = await this.readBatch(definition, after, position);
+      if (events.length === 0) break;
+      await this.sql.transaction((tx) => this.writeBatch(tx, definition, schema, events));
+      after = events[events.length - 1].position;
+    }
+  }
+
+  definitionOf(name: string): ProjectionDefinition {
+    const definition = this.definitions.get(name);
+    if (!definition) throw new Error(`unknown projection "${name}"`);
+    return definition;
+  }
+
+  // ---- leading: one process per projection ----
+
+  private async lead(definition: ProjectionDefinition): Promise<void> {
+    while (!this.stopped) {
+      let session: ReservedSession | undefined;
+      try {
+        session = await this.sql.reserve();
+        const [{ locked }] = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [
+          LOCK_CLASS,
+          definition.name,
+        ]);
+        if (locked) {
+          this.log(`projection ${definition.name}: this process projects it`);
+          try {
+            await this.project(definition);
+          } finally {
+            await session.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, definition.name]).catch(() => undefined);
+          }
+        }
+      } catch (error) {
+        if (!(error instanceof LostLeadershipError) && !this.stopped)
+          this.log(`projection ${definition.name}: ${(error as Error).message}; retrying`);
+      } finally {
+        await session?.release();
+      }
+      await this.pause(this.lockRetryMs);
+    }
+  }
+
+  /** Holding the lock: make sure a generation of the current version exists, and run every live generation. */
+  private async project(definition: ProjectionDefinition): Promise<void> {
+    await this.dropRetired(definition.name);
+    const generations = await this.generationsOf(definition.name);
+    const current = generations.find((g) => g.state === 'active');
+    let building = generations.find((g) => g.state === 'building');
+    if (building && building.version !== definition.version) {
+      await this.retire(building);
+      building = undefined;
+    }
+    if (current?.version !== definition.version && !building) building = await this.createGeneration(definition, generations);
+
+    const runs = new Set<Promise<void>>();
+    const halt = { requested: false };
+    const run = (generation: Generation) => {
+      const task = this.runGeneration(definition, generation, halt).finally(() => runs.delete(task));
+      runs.add(task);
+    };
+    if (current) run(current);
+    if (building) run(building);
+    try {
+      while (!this.stopped && runs.size > 0) {
+        // A rebuild asked for while we lead starts a new generation beside the running ones.
+        const buildingNow = [...this.generationsRunning].some((g) => g.name === definition.name && g.state === 'building');
+        if (this.rebuilds.has(definition.name) && !buildingNow)
+          run(await this.createGeneration(definition, await this.generationsOf(definition.name)));
+        await Promise.race([...runs, this.pause(this.lockRetryMs)]);
+      }
+    } finally {
+      // One generation failing (a lost connection) stops them all: the next leader starts clean.
+      halt.requested = true;
+      await Promise.allSettled([...runs]);
+    }
+  }
+
+  private readonly generationsRunning = new Set<Generation>();
+
+  /** Catch up, then follow the log; a building generation becomes active when it reaches the head. */
+  private async runGeneration(definition: ProjectionDefinition, generation: Generation, halt: { requested: boolean }): Promise<void> {
+    this.generationsRunning.add(generation);
+    const started = Date.now();
+    let applied = 0;
+    try {
+      while (!this.stopped && !halt.requested && generation.state !== 'retired') {
+        const head = await this.store.headPosition();
+        const events = await this.readBatch(definition, generation.checkpoint);
+        const caughtUp = events.length < this.batchSize;
+        const last = events.length > 0 ? events[events.length - 1].position : generation.checkpoint;
+        // Positions are gap-free and handed out in commit order: a short batch read after `head` saw everything up to it.
+        const next = caughtUp && head > last ? head : last;
+        if (next > generation.checkpoint) {
+          await this.commitBatch(definition, generation, events, next);
+          applied += events.length;
+          if (generation.state === 'building' && applied > 0 && applied % (this.batchSize * 50) < events.length) {
+            this.log(`projection ${definition.name} generation ${generation.generation}: ${applied} events, at ${generation.checkpoint}`);
+          }
+        }
+        if (!caughtUp) continue;
+        if (generation.state === 'building') {
+          await this.activate(generation);
+          const result = {
+            name: definition.name,
+            generation: generation.generation,
+            events: applied,
+            checkpoint: generation.checkpoint,
+            ms: Date.now() - started,
+          };
+          this.log(`projection ${definition.name}: generation ${generation.generation} active after ${applied} events in ${result.ms} ms`);
+          this.rebuilds.get(definition.name)?.resolve(result);
+        }
+        await this.store.waitForHead(generation.checkpoint, this.idleWaitMs);
+      }
+    } finally {
+      this.generationsRunning.delete(generation);
+    }
+  }
+
+  private async readBatch(definition: ProjectionDefinition, after: bigint, until?: bigint): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    for await (const event of this.store.readAll({
+      after,
+      eventTypes: definition.eventTypes,
+      batchSize: this.batchSize,
+      maxCount: this.batchSize,
+    })) {
+      if (until !== undefined && event.position > until) break;
+      events.push(event);
+    }
+    return events;
+  }
+
+  private async commitBatch(
+    definition: ProjectionDefinition,
+    generation: Generation,
+    events: RecordedEvent[],
+    checkpoint: bigint,
+  ): Promise<void> {
+    const outcome = await this.sql.transaction(async (tx) => {
+      // The row lock is the last line of defence if two processes ever believed they held the advisory lock.
+      const [row] = await tx.query<{ checkpoint: bigint; state: GenerationState }>(
+        'SELECT checkpoint, state FROM kring_projections WHERE name = $1 AND generation = $2 FOR UPDATE',
+        [generation.name, generation.generation],
+      );
+      if (row?.state === 'retired') return (generation.state = 'retired');
+      if (!row || row.checkpoint !== generation.checkpoint) throw new LostLeadershipError();
+      await this.writeBatch(tx, definition, schemaOf(generation.name, generation.generation), events);
+      await tx.query('UPDATE kring_projections SET checkpoint = $3 WHERE name = $1 AND generation = $2', [
+        generation.name,
+        generation.generation,
+        checkpoint.toString(),
+      ]);
+      await tx.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, statusPayload({ ...generation, checkpoint })]);
+      return 'committed';
+    });
+    if (outcome !== 'committed') return;
+    generation.checkpoint = checkpoint;
+    this.onBatch?.({ name: generation.name, generation: generation.generation, checkpoint, events: events.length });
+    if (generation.state === 'active') {
+      this.active.set(generation.name, generation);
+      this.notifyWaiters();
+      if (events.length > 0) for (const listener of this.listeners) listener(generation.name, events);
+    }
+  }
+
+  private async writeBatch(
+    tx: SqlSession,
+    definition: ProjectionDefinition,
+    schema: string,
+    events: readonly ProjectedEvent[],
+  ): Promise<void> {
+    const keys = keysTouched(definition, events);
+    const tables: Record<string, Map<string, unknown>> = {};
+    for (const collection of definition.collections)
+      tables[collection.name] = await loadDocuments(tx, schema, collection, keys[collection.name]);
+    applyEvents(definition, tables, events);
+    for (const collection of definition.collections) await saveDocuments(tx, schema, collection, tables[collection.name]);
+  }
+
+  // ---- generations ----
+
+  private async generationsOf(name: string): Promise<Generation[]> {
+    const rows = await this.sql.query<GenerationRow>(
+      'SELECT name, generation, version, checkpoint, state FROM kring_projections WHERE name = $1 ORDER BY generation',
+      [name],
+    );
+    return rows.map((row) => ({ ...row }));
+  }
+
+  private async createGeneration(definition: ProjectionDefinition, existing: Generation[]): Promise<Generation> {
+    const generation: Generation = {
+      name: definition.name,
+      generation: Math.max(0, ...existing.map((g) => g.generation)) + 1,
+      version: definition.version,
+      checkpoint: 0n,
+      state: 'building',
+    };
+    await this.sql.transaction(async (tx) => {
+      await tx.exec(createTablesSql(definition, schemaOf(generation.name, generation.generation)));
+      await tx.query('INSERT INTO kring_projections (name, generation, version, checkpoint, state) VALUES ($1, $2, $3, 0, $4)', [
+        generation.name,
+        generation.generation,
+        generation.version,
+        generation.state,
+      ]);
+    });
+    this.log(`projection ${definition.name}: building generation ${generation.generation} (version ${definition.version})`);
+    return generation;
+  }
+
+  /** The switch: one transaction retires the old generation and activates the new; queries follow at once. */
+  private async activate(generation: Generation): Promise<void> {
+    const previous = this.active.get(generation.name);
+    await this.sql.transaction(async (tx) => {
+      await tx.query(`UPDATE kring_projections SET state = 'retired' WHERE name = $1 AND state = 'active'`, [generation.name]);
+      await tx.query(`UPDATE kring_projections SET state = 'active' WHERE name = $1 AND generation = $2`, [
+        generation.name,
+        generation.generation,
+      ]);
+      await tx.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, statusPayload({ ...generation, state: 'active' })]);
+    });
+    generation.state = 'active';
+    this.active.set(generation.name, generation);
+    this.notifyWaiters();
+    if (previous && previous !== generation) {
+      previous.state = 'retired';
+      // Queries that resolved the old schema a moment ago may still be reading it.
+      this.later(RETIRED_GRACE_MS, () => this.dropRetired(generation.name));
+    }
+  }
+
+  private async retire(generation: Generation): Promise<void> {
+    await this.sql.query(`UPDATE kring_projections SET state = 'retired' WHERE name = $1 AND generation = $2`, [
+      generation.name,
+      generation.generation,
+    ]);
+    generation.state = 'retired';
+  }
+
+  private async dropRetired(name: string): Promise<void> {
+    const retired = (await this.generationsOf(name)).filter((g) => g.state === 'retired');
+    for (const generation of retired) {
+      await this.sql.transaction(async (tx) => {
+        await tx.exec(`DROP SCHEMA IF EXISTS ${schemaOf(name, generation.generation)} CASCADE`);
+        await tx.query('DELETE FROM kring_projections WHERE name = $1 AND generation = $2', [name, generation.generation]);
+      });
+    }
+  }
+
+  // ---- status shared between processes ----
+
+  private async refreshStatus(): Promise<void> {
+    const rows = await this.sql.query<GenerationRow>(
+      `SELECT name, generation, version, checkpoint, state FROM kring_projections WHERE state = 'active'`,
+    );
+    for (const row of rows) if (this.definitions.has(row.name)) this.active.set(row.name, { ...row });
+    this.notifyWaiters();
+  }
+
+  /** Another process (or this one) committed a batch or switched generations. */
+  private onStatus(payload: string): void {
+    if (payload === '') {
+      // The listening connection was re-established: anything may have happened meanwhile.
+      void this.refreshStatus().catch(() => undefined);
+      return;
+    }
+    const status = JSON.parse(payload) as { name: string; generation: number; version: number; checkpoint: string; state: GenerationState };
+    if (status.state !== 'active' || !this.definitions.has(status.name)) return;
+    const known = this.active.get(status.name);
+    const checkpoint = BigInt(status.checkpoint);
+    if (known && known.generation === status.generation && known.checkpoint >= checkpoint) return;
+    if (known && known.generation > status.generation) return;
+    this.active.set(status.name, { ...status, checkpoint, state: 'active' });
+    this.notifyWaiters();
+  }
+
+  private notifyWaiters(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  // ---- small helpers ----
+
+  private track(task: Promise<unknown>): void {
+    this.tasks.add(task);
+    void task.finally(() => this.tasks.delete(task));
+  }
+
+  private later(ms: number, work: () => Promise<void>): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.stopped) this.track(work().catch((error: Error) => this.log(`projection cleanup: ${error.message}`)));
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stopped) return resolve();
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakeLeaders.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakeLeaders.add(wake);
+    });
+  }
+}
+
+function statusPayload(generation: Generation): string {
+  return JSON.stringify({ ...generation, checkpoint: generation.checkpoint.toString() });
+}
