@@ -5,6 +5,7 @@ import { NETWORK_STREAM } from '../../apps/api/src/commands/streams';
 import { RunningApi, startApi } from '../support/api';
 import { CommandResultJson, mutationText, signToken } from '../support/graphql-client';
 import { collect } from '../support/collect';
+import { networkCharter, newParticipant } from '../support/fixtures';
 import { describeOn, pgliteTarget, postgresTarget, StoreTarget } from '../support/targets';
 
 function commandsOverHttp(target: StoreTarget): void {
@@ -36,21 +37,10 @@ function commandsOverHttp(target: StoreTarget): void {
       return { code: String(error.extensions?.code), message: error.message, fields: error.extensions?.fields };
     }
 
-    const register = async (displayName: string) =>
-      (await run('registerParticipant', { displayName, municipality: 'Baarn', consentToEvaluation: true })).id;
+    const register = async (displayName: string) => (await run('registerParticipant', newParticipant(displayName))).id;
     const stream = (streamId: string): Promise<RecordedEvent[]> => collect(api.store.readStream(streamId));
     const types = async (streamId: string) => (await stream(streamId)).map((event) => event.type);
-    const startNetwork = (method: string, extra: Record<string, unknown> = {}) =>
-      run('startNetwork', {
-        name: `Kring ${method}`,
-        method,
-        municipality: 'Baarn',
-        purpose: 'eenzaamheid bestrijden',
-        funding: 'SUBSIDIE',
-        cadenceWeeks: 1,
-        startedOn: '2024-01-01',
-        ...extra,
-      });
+    const startNetwork = (method: string, extra: Record<string, unknown> = {}) => run('startNetwork', networkCharter(method, extra));
 
     beforeAll(async () => {
       api = await startApi(target, 'commands');

@@ -2,9 +2,18 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ReadModels } from '../../apps/api/src/read-models/read-models';
 import { RunningApi, startApi } from '../support/api';
+import { networkCharter, newParticipant } from '../support/fixtures';
 import { describeOn, pgliteTarget, postgresTarget, StoreTarget } from '../support/targets';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An instant strictly between the appends before and after it (the store records milliseconds). */
+async function instantBetweenAppends(): Promise<string> {
+  await sleep(20);
+  const instant = new Date().toISOString();
+  await sleep(20);
+  return instant;
+}
 
 const NETWORK_FIELDS = `id name method municipality purpose funding cadenceWeeks startedOn closedOn facilitators size meetingsHeld
   neighboursInvolved outsideContacts absencesAwaitingFollowUp
@@ -27,19 +36,8 @@ function queriesOverHttp(target: StoreTarget): void {
       if (response.errors) throw new Error(JSON.stringify(response.errors));
       return response.data!;
     };
-    const register = (displayName: string, municipality = 'Baarn') =>
-      run('registerParticipant', { displayName, municipality, consentToEvaluation: true });
-    const startNetwork = (method: string, extra: Record<string, unknown> = {}) =>
-      run('startNetwork', {
-        name: `Kring ${method}`,
-        method,
-        municipality: 'Baarn',
-        purpose: 'eenzaamheid bestrijden',
-        funding: 'SUBSIDIE',
-        cadenceWeeks: 1,
-        startedOn: '2024-01-01',
-        ...extra,
-      });
+    const register = (displayName: string, municipality?: string) => run('registerParticipant', newParticipant(displayName, municipality));
+    const startNetwork = (method: string, extra: Record<string, unknown> = {}) => run('startNetwork', networkCharter(method, extra));
 
     beforeAll(async () => {
       api = await startApi(target, 'queries');
@@ -115,9 +113,7 @@ function queriesOverHttp(target: StoreTarget): void {
       await run('joinNetwork', { networkId, participantId: a, role: 'PARTICIPANT', joinedOn: '2024-03-04' });
       await run('recordMeeting', { networkId, heldOn: '2024-03-05', activity: 'atelier 1', attended: [a], absent: [] });
       await run('joinNetwork', { networkId, participantId: b, role: 'PARTICIPANT', invitedBy: a, joinedOn: '2024-03-11' });
-      await sleep(20);
-      const instant = new Date().toISOString();
-      await sleep(20);
+      const instant = await instantBetweenAppends();
       await run('recordMeeting', { networkId, heldOn: '2024-03-12', activity: 'atelier 2', attended: [a], absent: [b] });
       await run('joinNetwork', { networkId, participantId: c, role: 'PARTICIPANT', invitedBy: a, joinedOn: '2024-03-18' });
       await run('joinNetwork', { networkId, participantId: d, role: 'PARTICIPANT', invitedBy: b, joinedOn: '2024-03-18' });
@@ -286,9 +282,7 @@ function queriesOverHttp(target: StoreTarget): void {
       await run('setIndividualSupport', { participantId: p, everyWeeks: 1, on: '2024-01-01' });
       await run('setIndividualSupport', { participantId: q, everyWeeks: 2, on: '2024-01-01' });
       await run('scaleDownSupport', { participantId: p, toEveryWeeks: 4, reason: 'netwerk draagt', on: '2024-03-01' });
-      await sleep(20);
-      const instant = new Date().toISOString();
-      await sleep(20);
+      const instant = await instantBetweenAppends();
       await run('scaleDownSupport', { participantId: p, toEveryWeeks: 13, reason: 'gaat goed', on: '2024-06-01' });
       await run('scaleUpSupport', { participantId: q, toEveryWeeks: 1, reason: 'terugval', on: '2024-06-01' });
 
@@ -337,9 +331,7 @@ function queriesOverHttp(target: StoreTarget): void {
         run('referToBuddyProgramme', { participantId: await register('R'), programme, reason: 'eenzaam', on });
       const [r1, r2, r3, r4] = [await refer('2024-01-01'), await refer('2024-01-01'), await refer('2024-01-01'), await refer('2024-02-01')];
       await run('closeReferral', { referralId: r1, status: 'MATCHED', on: '2024-01-11' });
-      await sleep(20);
-      const instant = new Date().toISOString();
-      await sleep(20);
+      const instant = await instantBetweenAppends();
       await run('closeReferral', { referralId: r2, status: 'MATCHED', on: '2024-01-31' });
       await run('closeReferral', { referralId: r3, status: 'DECLINED', on: '2024-01-05' });
 
@@ -389,9 +381,7 @@ function queriesOverHttp(target: StoreTarget): void {
         { participantId: ina, topic: 'schulden', sharedWith: [jan, kees], on: '2024-02-01' },
         ina_,
       );
-      await sleep(20);
-      const between = new Date().toISOString();
-      await sleep(20);
+      const between = await instantBetweenAppends();
       last = (await api.mutate('unshareInformation', { participantId: ina, topic: 'schulden', from: [kees], on: '2024-03-01' }, ina_))
         .position;
       const who =

@@ -78,8 +78,9 @@ export class ProjectionEngine {
   private readonly listeners = new Set<ProjectedListener>();
   private readonly rebuilds = new Map<
     string,
-    { started: number; promise: Promise<RebuildResult>; resolve: (r: RebuildResult) => void; reject: (e: Error) => void }
+    { promise: Promise<RebuildResult>; resolve: (r: RebuildResult) => void; reject: (e: Error) => void }
   >();
+  private readonly generationsRunning = new Set<Generation>();
   private readonly tasks = new Set<Promise<unknown>>();
   private readonly wakeLeaders = new Set<() => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -168,13 +169,13 @@ export class ProjectionEngine {
    * queries to it once it has caught up. Only the process holding the projection's lock can do it.
    */
   rebuild(name: string): Promise<RebuildResult> {
-    if (!this.definitions.has(name)) throw new Error(`unknown projection "${name}"`);
+    this.definitionOf(name); // refuses an unknown name before anything starts
     const running = this.rebuilds.get(name);
     if (running) return running.promise;
     let resolve!: (result: RebuildResult) => void;
     let reject!: (error: Error) => void;
     const promise = new Promise<RebuildResult>((ok, fail) => ((resolve = ok), (reject = fail)));
-    this.rebuilds.set(name, { started: Date.now(), promise, resolve, reject });
+    this.rebuilds.set(name, { promise, resolve, reject });
     promise.catch(() => undefined).finally(() => this.rebuilds.delete(name));
     for (const wake of this.wakeLeaders) wake();
     return promise;
@@ -196,7 +197,7 @@ export class ProjectionEngine {
     }
   }
 
-  definitionOf(name: string): ProjectionDefinition {
+  private definitionOf(name: string): ProjectionDefinition {
     const definition = this.definitions.get(name);
     if (!definition) throw new Error(`unknown projection "${name}"`);
     return definition;
@@ -265,8 +266,6 @@ export class ProjectionEngine {
       await Promise.allSettled([...runs]);
     }
   }
-
-  private readonly generationsRunning = new Set<Generation>();
 
   /** Catch up, then follow the log; a building generation becomes active when it reaches the head. */
   private async runGeneration(definition: ProjectionDefinition, generation: Generation, halt: { requested: boolean }): Promise<void> {

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { NetworkDoc } from '@kring/domain';
 import { PubSub } from 'graphql-subscriptions';
 import { ReadModels } from '../read-models/read-models';
@@ -9,6 +9,7 @@ const topicOf = (networkId: string) => `networkChanged.${networkId}`;
 @Injectable()
 export class NetworkChanges implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly pubSub = new PubSub();
+  private readonly logger = new Logger('NetworkChanges');
   private unsubscribe?: () => void;
 
   constructor(private readonly readModels: ReadModels) {}
@@ -31,7 +32,12 @@ export class NetworkChanges implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async publish(networkIds: string[]): Promise<void> {
-    const docs = await this.readModels.read('networks', {}, (view) => view.byKeys<NetworkDoc>('networks', networkIds)).catch(() => []);
+    const docs = await this.readModels
+      .read('networks', {}, (view) => view.byKeys<NetworkDoc>('networks', networkIds))
+      .catch((error: Error) => {
+        this.logger.warn(`networkChanged not pushed for ${networkIds.length} networks: ${error.message}`);
+        return [];
+      });
     for (const doc of docs) if (doc) await this.pubSub.publish(topicOf(doc.id), { networkChanged: doc });
   }
 }

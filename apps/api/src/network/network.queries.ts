@@ -1,5 +1,17 @@
 import { Args, Context, Int, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { doublingOf, growthOf, isCurrent, isShrinking, MemberDoc, NetworkDoc, nextPeriodStart, periodStartOf, sizeOf } from '@kring/domain';
+import {
+  ContactDoc,
+  countPeriods,
+  doublingOf,
+  growthOf,
+  isCurrent,
+  isShrinking,
+  MeetingDoc,
+  MemberDoc,
+  NetworkDoc,
+  periodsBack,
+  sizeOf,
+} from '@kring/domain';
 import { GraphQLError } from 'graphql';
 import { badUserInput } from '../graphql/errors';
 import { dayOf } from '../read-models/read-args';
@@ -56,18 +68,15 @@ export class NetworkQueries {
         });
       const start = from ?? network.startedOn;
       const end = to ?? dayOf(asOf);
-      if (countPeriods(start, end, interval) > MAX_PERIODS) throw badUserInput({ from: [`at most ${MAX_PERIODS} periods per request`] });
-      const [members, meetings, contacts] = await Promise.all(
-        ['members', 'meetings', 'contacts'].map((collection) => view.documents(collection, { network_id: networkId })),
-      );
-      return growthOf({
-        members: members as MemberDoc[],
-        meetings: meetings as never,
-        contacts: contacts as never,
-        interval,
-        from: start,
-        to: end,
-      });
+      if (countPeriods(start, end, interval, MAX_PERIODS) > MAX_PERIODS)
+        throw badUserInput({ from: [`at most ${MAX_PERIODS} periods per request`] });
+      const ofNetwork = { network_id: networkId };
+      const [members, meetings, contacts] = await Promise.all([
+        view.documents<MemberDoc>('members', ofNetwork),
+        view.documents<MeetingDoc>('meetings', ofNetwork),
+        view.documents<ContactDoc>('contacts', ofNetwork),
+      ]);
+      return growthOf({ members, meetings, contacts, interval, from: start, to: end });
     });
   }
 
@@ -81,8 +90,7 @@ export class NetworkQueries {
     return this.readModels.read('networks', { after }, async (view) => {
       const open = (await view.documents<NetworkDoc>('networks', { municipality })).filter((n) => n.closedOn === null);
       const today = dayOf();
-      let from = periodStartOf(today, interval);
-      for (let i = 0; i < 2; i++) from = previousPeriodStart(from, interval);
+      const from = periodsBack(today, interval, 2);
       const members = await this.loaders.for(request).members.loadMany(open.map((n) => n.id));
       return open.filter((_, i) => {
         const found = members[i];
@@ -148,18 +156,6 @@ export class NetworkQueries {
   networkChanged(@Args() { networkId }: NetworkChangedArgs): AsyncIterableIterator<unknown> {
     return this.changes.subscribe(networkId);
   }
-}
-
-function previousPeriodStart(start: string, interval: 'WEEK' | 'MONTH'): string {
-  const day = new Date(`${start}T00:00:00Z`);
-  day.setUTCDate(day.getUTCDate() - 1);
-  return periodStartOf(day.toISOString().slice(0, 10), interval);
-}
-
-function countPeriods(from: string, to: string, interval: 'WEEK' | 'MONTH'): number {
-  let count = 0;
-  for (let start = periodStartOf(from, interval); start <= to && count <= MAX_PERIODS; start = nextPeriodStart(start, interval)) count++;
-  return count;
 }
 
 @Resolver(() => Member)

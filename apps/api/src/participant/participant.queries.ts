@@ -1,5 +1,5 @@
 import { ArgsType, Field, Float, ID, Int, ObjectType, Query, Resolver, Args, registerEnumType } from '@nestjs/graphql';
-import { CareDoc, contactsPerYear, currentEveryWeeks, firstEveryWeeks, KnowledgeDoc, knowersAt } from '@kring/domain';
+import { CareDoc, contactsPerYear, currentEveryWeeks, firstEveryWeeks, KnowledgeDoc, knowersAt, scaleDownSummaryOf } from '@kring/domain';
 import { IdField, TextField } from '../graphql/input-fields';
 import { DateScalar, DateTimeScalar } from '../graphql/scalars';
 import { AsOfReadArgs, InstantField, ReadArgs } from '../read-models/read-args';
@@ -84,18 +84,9 @@ export class ParticipantQueries {
 
   @Query(() => ScaleDownSummary)
   scaleDownSummary(@Args() { municipality, asOf, after }: ScaleDownSummaryArgs): Promise<ScaleDownSummary> {
-    return this.readModels.read('care', { after, asOf }, async (view) => {
-      const [row] = await view.query<{ with_support: number; down: number; up: number; saved: number | null }>(
-        `SELECT count(*)::int AS with_support,
-                count(*) FILTER (WHERE current_every_weeks > first_every_weeks)::int AS down,
-                count(*) FILTER (WHERE current_every_weeks < first_every_weeks)::int AS up,
-                sum(52.0 / first_every_weeks - 52.0 / current_every_weeks)::float8 AS saved
-           FROM ${view.table('support')}
-          WHERE first_every_weeks IS NOT NULL AND ($1::text IS NULL OR municipality = $1)`,
-        [municipality ?? null],
-      );
-      return { participantsWithSupport: row.with_support, scaledDown: row.down, scaledUp: row.up, contactsPerYearSaved: row.saved ?? 0 };
-    });
+    return this.readModels.read('care', { after, asOf }, async (view) =>
+      scaleDownSummaryOf(await view.documents<CareDoc>('support', { municipality })),
+    );
   }
 
   @Query(() => [Knower], { description: 'AUDITOR' })

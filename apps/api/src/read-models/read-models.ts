@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { careProjection, knowledgeProjection, networksProjection, ProjectionDefinition, referralsProjection } from '@kring/domain';
 import { EventStore, SqlDriver } from '@kring/event-store';
-import { AsOfSnapshots, assertIdentifier, ProjectionEngine, tableOf } from '@kring/projections';
+import { AsOfSnapshots, DocumentView, ProjectionEngine } from '@kring/projections';
 import { EVENT_STORE, SQL_DRIVER } from '../event-store/event-store.module';
 
 export const PROJECTIONS: readonly ProjectionDefinition[] = [networksProjection, careProjection, referralsProjection, knowledgeProjection];
@@ -38,59 +38,11 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
    * The schema to read `projection` from, once it has processed `after` (read-your-writes). Without
    * `after` it waits only for the first build. `asOf` reads a replay of the log as it stood then.
    */
-  async read<T>(projection: string, options: { after?: bigint; asOf?: Date }, read: (view: View) => Promise<T>): Promise<T> {
+  async read<T>(projection: string, options: { after?: bigint; asOf?: Date }, read: (view: DocumentView) => Promise<T>): Promise<T> {
     await this.engine.waitFor([projection], options.after ?? 0n, READ_WAIT_MS);
-    if (options.asOf) return this.snapshots.read(projection, options.asOf, (schema) => read(new View(this.sql, schema)));
+    if (options.asOf) return this.snapshots.read(projection, options.asOf, (schema) => read(new DocumentView(this.sql, schema)));
     const schema = this.engine.activeSchema(projection);
     if (!schema) throw new Error(`projection ${projection} has no active generation`);
-    return read(new View(this.sql, schema));
-  }
-}
-
-/** One generation's tables of one projection (live or replayed), read by column filters. */
-export class View {
-  constructor(
-    private readonly sql: SqlDriver,
-    readonly schema: string,
-  ) {}
-
-  table(collection: string): string {
-    return tableOf(this.schema, collection);
-  }
-
-  /** Documents whose columns equal the given values (undefined values do not filter). */
-  async documents<Doc>(collection: string, where: Record<string, string | undefined> = {}): Promise<Doc[]> {
-    const filters = Object.entries(where).filter((entry): entry is [string, string] => entry[1] !== undefined);
-    const clause = filters.length ? `WHERE ${filters.map(([column], i) => `${assertIdentifier(column)} = $${i + 1}`).join(' AND ')}` : '';
-    const rows = await this.sql.query<{ doc: Doc }>(
-      `SELECT doc FROM ${this.table(collection)} ${clause} ORDER BY key`,
-      filters.map(([, value]) => value),
-    );
-    return rows.map((row) => row.doc);
-  }
-
-  /** Documents by key, in the order asked, undefined where there is none. */
-  async byKeys<Doc>(collection: string, keys: readonly string[]): Promise<Array<Doc | undefined>> {
-    const rows = await this.sql.query<{ key: string; doc: Doc }>(
-      `SELECT key, doc FROM ${this.table(collection)} WHERE key = ANY ($1::text[])`,
-      [[...keys]],
-    );
-    const found = new Map(rows.map((row) => [row.key, row.doc]));
-    return keys.map((key) => found.get(key));
-  }
-
-  /** Documents whose `column` is any of `values`, grouped by that value (one query for many parents: DataLoader's batch). */
-  async groupedBy<Doc>(collection: string, column: string, values: readonly string[]): Promise<Doc[][]> {
-    const rows = await this.sql.query<{ value: string; doc: Doc }>(
-      `SELECT ${assertIdentifier(column)} AS value, doc FROM ${this.table(collection)} WHERE ${column} = ANY ($1::text[]) ORDER BY key`,
-      [[...values]],
-    );
-    const groups = new Map<string, Doc[]>(values.map((value) => [value, []]));
-    for (const row of rows) groups.get(row.value)?.push(row.doc);
-    return values.map((value) => groups.get(value) ?? []);
-  }
-
-  query<Row>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
-    return this.sql.query<Row>(text, params);
+    return read(new DocumentView(this.sql, schema));
   }
 }

@@ -1,5 +1,5 @@
 import { Args, ArgsType, Field, Float, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { daysOpen, ReferralDoc } from '@kring/domain';
+import { daysOpen, ReferralDoc, referralSummaryOf } from '@kring/domain';
 import { EnumField, TextField } from '../graphql/input-fields';
 import { DateScalar } from '../graphql/scalars';
 import { AsOfReadArgs, dayOf, ReadArgs } from '../read-models/read-args';
@@ -50,17 +50,8 @@ export class ReferralQueries {
 
   @Query(() => [ReferralSummary], { description: 'per programme; asOf counts only referrals and closings recorded by then' })
   referralSummary(@Args() { asOf, after }: AsOfReadArgs): Promise<ReferralSummary[]> {
-    return this.readModels.read('referrals', { after, asOf }, (view) =>
-      view.query<ReferralSummary>(
-        `SELECT programme,
-                count(*) FILTER (WHERE status = 'OPEN')::int AS open,
-                count(*) FILTER (WHERE status = 'MATCHED')::int AS matched,
-                count(*) FILTER (WHERE status = 'DECLINED')::int AS declined,
-                count(*) FILTER (WHERE status = 'ENDED')::int AS ended,
-                (percentile_cont(0.5) WITHIN GROUP (ORDER BY closed_on - referred_on) FILTER (WHERE status = 'MATCHED'))::float8 AS "medianDaysToMatch"
-           FROM ${view.table('referrals')}
-          GROUP BY programme ORDER BY programme`,
-      ),
+    return this.readModels.read('referrals', { after, asOf }, async (view) =>
+      referralSummaryOf(await view.documents<ReferralDoc>('referrals')),
     );
   }
 }

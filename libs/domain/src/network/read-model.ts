@@ -6,7 +6,7 @@
 import type { IsoDate } from '../shared/decider';
 import type { Collection, Projected, ProjectionDefinition } from '../shared/projection';
 import type { ParticipantEvent } from '../participant/events';
-import type { CircleMethod, FundingType, MemberRole, NetworkEvent } from './events';
+import type { MemberRole, NetworkCharter, NetworkEvent } from './events';
 
 type Event = Projected<NetworkEvent | Extract<ParticipantEvent, { type: 'ParticipantRegistered' | 'ParticipantForgotten' }>>;
 
@@ -18,15 +18,9 @@ export interface PlanAgreementView {
   completedOn: IsoDate | null;
 }
 
-export interface NetworkDoc {
+/** The charter as started, plus what happened since. */
+export interface NetworkDoc extends Omit<NetworkCharter, 'networkId' | 'focalParticipantId'> {
   id: string;
-  name: string;
-  method: CircleMethod;
-  municipality: string;
-  purpose: string;
-  funding: FundingType;
-  cadenceWeeks: number;
-  startedOn: IsoDate;
   closedOn: IsoDate | null;
   focalParticipantId: string | null;
   facilitators: string[];
@@ -309,6 +303,24 @@ export function nextPeriodStart(start: IsoDate, interval: Interval): IsoDate {
   if (interval === 'WEEK') return addDays(start, 7);
   const [year, month] = start.split('-').map(Number);
   return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
+}
+
+export function previousPeriodStart(start: IsoDate, interval: Interval): IsoDate {
+  return periodStartOf(addDays(start, -1), interval);
+}
+
+/** How many periods `from`..`to` spans, counting no further than `limit` + 1 (enough to refuse a huge range). */
+export function countPeriods(from: IsoDate, to: IsoDate, interval: Interval, limit: number): number {
+  let count = 0;
+  for (let start = periodStartOf(from, interval); start <= to && count <= limit; start = nextPeriodStart(start, interval)) count++;
+  return count;
+}
+
+/** The first day of the period `count` periods before the one holding `day`. */
+export function periodsBack(day: IsoDate, interval: Interval, count: number): IsoDate {
+  let start = periodStartOf(day, interval);
+  for (let i = 0; i < count; i++) start = previousPeriodStart(start, interval);
+  return start;
 }
 
 export interface GrowthInput {

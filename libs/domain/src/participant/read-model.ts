@@ -33,11 +33,7 @@ export const currentEveryWeeks = (care: CareDoc): number | null => care.changes.
 
 const support: Collection<Event, CareDoc> = {
   name: 'support',
-  columns: {
-    municipality: { type: 'text', of: (c) => c.municipality },
-    first_every_weeks: { type: 'integer', of: firstEveryWeeks },
-    current_every_weeks: { type: 'integer', of: currentEveryWeeks },
-  },
+  columns: { municipality: { type: 'text', of: (c) => c.municipality } },
   keys: (e) =>
     ['ParticipantRegistered', 'IndividualSupportSet', 'SupportScaledDown', 'SupportScaledUp'].includes(e.type)
       ? [(e.data as { participantId: string }).participantId]
@@ -72,6 +68,28 @@ const support: Collection<Event, CareDoc> = {
     }
   },
 };
+
+export interface ScaleDownFigures {
+  participantsWithSupport: number;
+  scaledDown: number;
+  scaledUp: number;
+  contactsPerYearSaved: number;
+}
+
+/** Afschaling over many participants: who now sees a professional less often, and the contacts a year that saves. */
+export function scaleDownSummaryOf(timelines: readonly CareDoc[]): ScaleDownFigures {
+  const figures: ScaleDownFigures = { participantsWithSupport: 0, scaledDown: 0, scaledUp: 0, contactsPerYearSaved: 0 };
+  for (const care of timelines) {
+    const first = firstEveryWeeks(care);
+    const current = currentEveryWeeks(care);
+    if (first === null || current === null) continue;
+    figures.participantsWithSupport++;
+    if (current > first) figures.scaledDown++;
+    if (current < first) figures.scaledUp++;
+    figures.contactsPerYearSaved += contactsPerYear(first)! - contactsPerYear(current)!;
+  }
+  return figures;
+}
 
 export const careProjection: ProjectionDefinition<Event> = {
   name: 'care',

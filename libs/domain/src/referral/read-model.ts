@@ -46,3 +46,42 @@ export const daysBetween = (from: IsoDate, to: IsoDate): number => Math.round((D
 
 /** Days a referral was open: until it closed, or until `today`. */
 export const daysOpen = (referral: ReferralDoc, today: IsoDate): number => daysBetween(referral.referredOn, referral.closedOn ?? today);
+
+export interface ReferralFigures {
+  programme: string;
+  open: number;
+  matched: number;
+  declined: number;
+  ended: number;
+  medianDaysToMatch: number | null;
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Per programme, ordered by name: how referrals ended, and how long a match took (median). */
+export function referralSummaryOf(referrals: readonly ReferralDoc[]): ReferralFigures[] {
+  const byProgramme = new Map<string, ReferralDoc[]>();
+  for (const referral of referrals) {
+    const group = byProgramme.get(referral.programme) ?? [];
+    group.push(referral);
+    byProgramme.set(referral.programme, group);
+  }
+  return [...byProgramme.keys()].sort().map((programme) => {
+    const group = byProgramme.get(programme)!;
+    const count = (status: ReferralDoc['status']) => group.filter((r) => r.status === status).length;
+    const matched = group.filter((r) => r.status === 'MATCHED' && r.closedOn !== null);
+    return {
+      programme,
+      open: count('OPEN'),
+      matched: count('MATCHED'),
+      declined: count('DECLINED'),
+      ended: count('ENDED'),
+      medianDaysToMatch: median(matched.map((r) => daysBetween(r.referredOn, r.closedOn!))),
+    };
+  });
+}

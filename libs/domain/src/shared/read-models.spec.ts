@@ -1,6 +1,15 @@
-import { careProjection, knowersAt, knowledgeProjection } from '../participant/read-model';
-import { growthOf, isShrinking, MemberDoc, networksProjection, NetworkDoc, MeetingDoc } from '../network/read-model';
-import { referralsProjection } from '../referral/read-model';
+import { careProjection, knowersAt, knowledgeProjection, scaleDownSummaryOf } from '../participant/read-model';
+import {
+  countPeriods,
+  growthOf,
+  isShrinking,
+  MemberDoc,
+  networksProjection,
+  NetworkDoc,
+  MeetingDoc,
+  periodsBack,
+} from '../network/read-model';
+import { referralsProjection, referralSummaryOf } from '../referral/read-model';
 import { applyEvents, ProjectedEvent, ProjectionDefinition } from './projection';
 
 let position = 0n;
@@ -204,5 +213,64 @@ describe('knowledge read model', () => {
     expect(knowersAt(doc, 'schulden', '2024-03-01T00:00:00Z').map((k) => k.personId)).toEqual(['x']);
     expect(knowersAt(doc, 'schulden', '2023-12-31T00:00:00Z')).toEqual([]);
     expect(knowersAt(doc, 'schulden')).toHaveLength(2);
+  });
+});
+
+describe('figures over many documents', () => {
+  const care = (changes: Array<[number | null, number]>) => ({
+    participantId: 'p',
+    municipality: 'Zwolle',
+    changes: changes.map(([fromEveryWeeks, toEveryWeeks]) => ({
+      on: '2024-01-01',
+      fromEveryWeeks,
+      toEveryWeeks,
+      direction: 'SET' as const,
+      reason: null,
+    })),
+  });
+
+  it('scaleDownSummaryOf counts participants scaled down or up against their first frequency, and the contacts saved', () => {
+    expect(
+      scaleDownSummaryOf([
+        care([
+          [null, 1],
+          [1, 4],
+        ]),
+        care([
+          [null, 2],
+          [2, 1],
+        ]),
+        care([[null, 2]]),
+        care([]),
+      ]),
+    ).toEqual({
+      participantsWithSupport: 3,
+      scaledDown: 1,
+      scaledUp: 1,
+      contactsPerYearSaved: 52 - 13 + (26 - 52),
+    });
+  });
+
+  it('referralSummaryOf groups by programme and takes the median days to a match (middle pair averaged)', () => {
+    const referral = (programme: string, status: 'OPEN' | 'MATCHED' | 'DECLINED', closedOn: string | null) =>
+      ({ id: 'r', participantId: 'p', programme, status, referredOn: '2024-01-01', closedOn }) as const;
+    expect(
+      referralSummaryOf([
+        referral('B', 'MATCHED', '2024-01-11'),
+        referral('B', 'MATCHED', '2024-01-31'),
+        referral('B', 'DECLINED', '2024-01-05'),
+        referral('A', 'OPEN', null),
+      ]),
+    ).toEqual([
+      { programme: 'A', open: 1, matched: 0, declined: 0, ended: 0, medianDaysToMatch: null },
+      { programme: 'B', open: 0, matched: 2, declined: 1, ended: 0, medianDaysToMatch: 20 },
+    ]);
+  });
+
+  it('periods: weeks start on Monday, months on the first; counting and stepping back agree', () => {
+    expect(periodsBack('2024-03-15', 'MONTH', 2)).toBe('2024-01-01');
+    expect(periodsBack('2024-03-15', 'WEEK', 1)).toBe('2024-03-04');
+    expect(countPeriods('2024-01-31', '2024-03-01', 'MONTH', 100)).toBe(3);
+    expect(countPeriods('2000-01-01', '2099-12-31', 'WEEK', 10)).toBe(11);
   });
 });
