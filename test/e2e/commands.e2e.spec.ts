@@ -446,7 +446,7 @@ function commandsOverHttp(target: StoreTarget): void {
           NETWORK_STREAM,
           network.id,
           'RecordMeeting',
-          { actor, commandId: `other-${i}`, correlationId: 'c' },
+          { actor, commandId: `other-${i}`, correlationId: 'c', purpose: 'care' },
           `other-${i}`,
           () => ({
             type: 'RecordMeeting' as const,
@@ -470,7 +470,7 @@ function commandsOverHttp(target: StoreTarget): void {
         NETWORK_STREAM,
         network.id,
         'JoinNetwork',
-        { actor, commandId: 'other-join', correlationId: 'c' },
+        { actor, commandId: 'other-join', correlationId: 'c', purpose: 'care' },
         network.id,
         () => ({
           type: 'JoinNetwork' as const,

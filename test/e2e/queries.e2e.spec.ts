@@ -386,18 +386,76 @@ function queriesOverHttp(target: StoreTarget): void {
         .position;
       const who =
         'query($id: ID!, $at: DateTime, $after: Position) { whoKnew(participantId: $id, topic: "schulden", at: $at, after: $after) { personId source since until } }';
-      const all = (await query<{ whoKnew: Array<Record<string, string | null>> }>(who, { id: ina })).whoKnew;
+      // Reading the trail is itself a read of the topic: the auditor knows from then on (READ_RECORD), once.
+      const auditor = await api.token('auditor-1', ['AUDITOR']);
+      const ask = async (at?: string) =>
+        (await api.graphql<{ whoKnew: Array<Record<string, string | null>> }>(who, { id: ina, at, after: last }, auditor)).data!.whoKnew;
+      const all = await ask();
       expect(all.map((k) => [k.personId, k.source, k.until === null])).toEqual([
         [jan, 'TOLD', true],
         [kees, 'TOLD', false],
+        ['auditor-1', 'READ_RECORD', true],
       ]);
       expect(Date.parse(all[0].since!)).toBeLessThan(Date.parse(between));
       expect(share.position).toBeDefined();
-      const atBetween = (await query<{ whoKnew: Array<{ personId: string }> }>(who, { id: ina, at: between })).whoKnew;
-      expect(atBetween.map((k) => k.personId)).toEqual([jan, kees]);
-      const now = (await query<{ whoKnew: Array<{ personId: string }> }>(who, { id: ina, at: new Date(Date.now() + 1000).toISOString() }))
-        .whoKnew;
-      expect(now.map((k) => k.personId)).toEqual([jan]);
+      expect((await ask(between)).map((k) => k.personId)).toEqual([jan, kees]);
+      const now = await ask(new Date(Date.now() + 1000).toISOString());
+      expect(now.map((k) => [k.personId, k.source])).toEqual([
+        [jan, 'TOLD'],
+        ['auditor-1', 'READ_RECORD'],
+      ]);
+      expect(now[1].since).toBe(all[2].since);
+
+      const facilitator = await api.graphql(who, { id: ina }, await api.token('coach-9', ['FACILITATOR']));
+      expect(facilitator.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    });
+
+    it("accessLog: every read and change of a person's data with who, role, what and why; the query itself is logged; auditors only", async () => {
+      const networkId = await startNetwork('PEER_NETWORK');
+      const lotte = await register('Lotte');
+      await run('joinNetwork', { networkId, participantId: lotte, role: 'PARTICIPANT', joinedOn: '2024-01-02' });
+      const reader = await api.token('coach-7', ['FACILITATOR']);
+      const names = await api.graphql<{ network: { members: Array<{ displayName: string }> } }>(
+        'query($id: ID!, $after: Position) { network(id: $id, after: $after) { members { displayName } } }',
+        { id: networkId, after: last },
+        reader,
+        { 'X-Kring-Purpose': 'voorbereiding bijeenkomst' },
+      );
+      expect(names.data!.network.members.map((m) => m.displayName)).toEqual(['Lotte']);
+
+      type Entry = Record<'id' | 'at' | 'actorId' | 'subjectId' | 'action' | 'what' | 'purpose' | 'outcome', string> & {
+        actorRoles: string[];
+      };
+      const auditor = await api.token('auditor-1', ['AUDITOR']);
+      const log = `query($s: ID!, $from: DateTime, $to: DateTime) {
+        accessLog(subjectId: $s, from: $from, to: $to) { id at actorId actorRoles subjectId action what purpose outcome } }`;
+      const accessLog = async (variables: Record<string, unknown>, token = auditor) =>
+        api.graphql<{ accessLog: Entry[] }>(log, variables, token);
+      const entries = (await accessLog({ s: lotte })).data!.accessLog;
+      expect(entries.map((e) => [e.action, e.what, e.actorId, e.purpose, e.outcome])).toEqual([
+        ['CREATE', 'ParticipantRegistered', 'coach-1', 'care', 'SUCCESS'],
+        ['UPDATE', 'ParticipantJoined', 'coach-1', 'care', 'SUCCESS'],
+        ['READ', 'Network.members.displayName', 'coach-7', 'voorbereiding bijeenkomst', 'SUCCESS'],
+        ['READ', 'accessLog', 'auditor-1', 'audit', 'SUCCESS'],
+      ]);
+      expect(entries[2].actorRoles).toEqual(['FACILITATOR']);
+      expect(entries.every((e) => e.subjectId === lotte)).toBe(true);
+
+      // Anyone else is refused, nothing is shown, and the refusal is an entry of its own.
+      const refused = await accessLog({ s: lotte }, reader);
+      expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      expect(refused.data).toBeNull();
+      const since = (await accessLog({ s: lotte, from: entries[3].at })).data!.accessLog.filter((e) => e.what === 'accessLog');
+      expect(since.map((e) => [e.actorId, e.outcome])).toEqual([
+        ['auditor-1', 'SUCCESS'],
+        ['coach-7', 'DENIED'],
+        ['auditor-1', 'SUCCESS'],
+      ]);
+      const before = new Date(Date.parse(entries[0].at) - 1).toISOString();
+      expect((await accessLog({ s: lotte, to: before })).data!.accessLog.filter((e) => e.what !== 'accessLog')).toEqual([]);
+      expect((await accessLog({ s: lotte, from: entries[1].at, to: before })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      const blankPurpose = await api.graphql(log, { s: lotte }, auditor, { 'X-Kring-Purpose': '  ' });
+      expect(blankPurpose.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     });
 
     it('answers STALE_READ_MODEL when the projection does not reach `after` in time, and refuses an unauthenticated query', async () => {

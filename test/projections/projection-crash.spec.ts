@@ -54,7 +54,7 @@ function crashTest(target: StoreTarget): void {
       expect(await exited).toBe('SIGKILL');
 
       const { store, sql } = await openEventStoreWithSql(fresh.config);
-      const engine = new ProjectionEngine(store, sql, PROJECTIONS, { batchSize: 100 });
+      const engine = new ProjectionEngine(store, sql, PROJECTIONS, { batchSize: 100, commitEvery: 100 });
       try {
         const checkpoints = await sql.query<{ name: string; checkpoint: bigint }>(
           `SELECT name, checkpoint FROM kring_projections WHERE state = 'active' OR state = 'building'`,

@@ -10,6 +10,7 @@ async function main(): Promise<void> {
   const { store, sql } = await openEventStoreWithSql(eventStoreConfigFromEnv());
   const engine = new ProjectionEngine(store, sql, PROJECTIONS, {
     batchSize: 100,
+    commitEvery: 100,
     onBatch: ({ name, checkpoint }) => process.stdout.write(`APPLIED ${name} ${checkpoint}\n`),
   });
   await engine.start();

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from './access/access.module';
 import { AuthModule } from './auth/auth.module';
 import { CommandsModule } from './commands/commands.module';
 import { EventStoreModule } from './event-store/event-store.module';
@@ -13,6 +14,7 @@ import { ReferralModule } from './referral/referral.module';
   imports: [
     EventStoreModule,
     ReadModelsModule,
+    AccessModule,
     HealthModule,
     AuthModule,
     GraphqlApiModule,

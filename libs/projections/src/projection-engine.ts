@@ -1,6 +1,7 @@
-import { applyEvents, keysTouched, ProjectedEvent, ProjectionDefinition } from '@kring/domain';
-import { EventStore, migrate, RecordedEvent, ReservedSession, SqlDriver, SqlSession } from '@kring/event-store';
-import { assertIdentifier, createTablesSql, loadDocuments, saveDocuments } from './document-tables';
+import { ProjectionDefinition } from '@kring/domain';
+import { EventStore, migrate, RecordedEvent, ReservedSession, SqlDriver } from '@kring/event-store';
+import { DocumentBuffer } from './document-buffer';
+import { assertIdentifier, createTablesSql } from './document-tables';
 import { PROJECTION_MIGRATIONS, STATUS_CHANNEL } from './projection-schema';
 
 /** classid of our advisory locks (objid: hashtext of the projection's name). */
@@ -8,8 +9,10 @@ const LOCK_CLASS = 0x6b72_696e;
 const RETIRED_GRACE_MS = 30_000;
 
 export interface ProjectionEngineOptions {
-  /** Events per transaction while catching up; live batches are whatever arrived. */
+  /** Events per read of the log. */
   batchSize?: number;
+  /** Events per transaction while catching up (documents stay in memory between reads); live batches commit as they arrive. */
+  commitEvery?: number;
   /** How long a follower sleeps without news before it looks at the log again (a safety net). */
   idleWaitMs?: number;
   /** How often a process without the lock tries to take over a projection. */
@@ -87,6 +90,7 @@ export class ProjectionEngine {
   private stopListening?: () => Promise<void>;
   private stopped = false;
   private readonly batchSize: number;
+  private readonly commitEvery: number;
   private readonly idleWaitMs: number;
   private readonly lockRetryMs: number;
   private readonly log: (message: string) => void;
@@ -99,7 +103,8 @@ export class ProjectionEngine {
     options: ProjectionEngineOptions = {},
   ) {
     for (const projection of projections) this.definitions.set(assertIdentifier(projection.name), projection);
-    this.batchSize = options.batchSize ?? 2000;
+    this.batchSize = options.batchSize ?? 5000;
+    this.commitEvery = options.commitEvery ?? 25_000;
     this.idleWaitMs = options.idleWaitMs ?? 1000;
     this.lockRetryMs = options.lockRetryMs ?? 2000;
     this.log = options.log ?? (() => undefined);
@@ -188,13 +193,20 @@ export class ProjectionEngine {
   async replayInto(name: string, schema: string, position: bigint): Promise<void> {
     const definition = this.definitionOf(name);
     await this.sql.exec(createTablesSql(definition, schema));
+    const buffer = new DocumentBuffer(definition, schema, true);
+    const flush = async () => {
+      await this.sql.transaction((tx) => buffer.write(tx));
+      buffer.committed();
+    };
     let after = 0n;
     while (after < position) {
       const events = await this.readBatch(definition, after, position);
       if (events.length === 0) break;
-      await this.sql.transaction((tx) => this.writeBatch(tx, definition, schema, events));
+      await buffer.apply(this.sql, events);
       after = events[events.length - 1].position;
+      if (buffer.uncommitted.length >= this.commitEvery) await flush();
     }
+    await flush();
   }
 
   private definitionOf(name: string): ProjectionDefinition {
@@ -271,19 +283,27 @@ export class ProjectionEngine {
   private async runGeneration(definition: ProjectionDefinition, generation: Generation, halt: { requested: boolean }): Promise<void> {
     this.generationsRunning.add(generation);
     const started = Date.now();
+    // Documents and checkpoint commit together, so a generation at checkpoint 0 has empty tables.
+    const buffer = new DocumentBuffer<RecordedEvent>(
+      definition,
+      schemaOf(generation.name, generation.generation),
+      generation.checkpoint === 0n,
+    );
+    let read = generation.checkpoint;
     let applied = 0;
     try {
       while (!this.stopped && !halt.requested && generation.state !== 'retired') {
         const head = await this.store.headPosition();
-        const events = await this.readBatch(definition, generation.checkpoint);
+        const events = await this.readBatch(definition, read);
         const caughtUp = events.length < this.batchSize;
-        const last = events.length > 0 ? events[events.length - 1].position : generation.checkpoint;
+        const last = events.length > 0 ? events[events.length - 1].position : read;
         // Positions are gap-free and handed out in commit order: a short batch read after `head` saw everything up to it.
-        const next = caughtUp && head > last ? head : last;
-        if (next > generation.checkpoint) {
-          await this.commitBatch(definition, generation, events, next);
-          applied += events.length;
-          if (generation.state === 'building' && applied > 0 && applied % (this.batchSize * 50) < events.length) {
+        read = caughtUp && head > last ? head : last;
+        if (events.length > 0) await buffer.apply(this.sql, events);
+        if (read > generation.checkpoint && (caughtUp || buffer.uncommitted.length >= this.commitEvery)) {
+          const before = applied;
+          applied += await this.commitBatch(generation, buffer, read);
+          if (generation.state === 'building' && Math.floor(applied / 100_000) > Math.floor(before / 100_000)) {
             this.log(`projection ${definition.name} generation ${generation.generation}: ${applied} events, at ${generation.checkpoint}`);
           }
         }
@@ -321,12 +341,8 @@ export class ProjectionEngine {
     return events;
   }
 
-  private async commitBatch(
-    definition: ProjectionDefinition,
-    generation: Generation,
-    events: RecordedEvent[],
-    checkpoint: bigint,
-  ): Promise<void> {
+  /** Writes the buffer's changes and the checkpoint in one transaction; resolves to the number of events committed. */
+  private async commitBatch(generation: Generation, buffer: DocumentBuffer<RecordedEvent>, checkpoint: bigint): Promise<number> {
     const outcome = await this.sql.transaction(async (tx) => {
       // The row lock is the last line of defence if two processes ever believed they held the advisory lock.
       const [row] = await tx.query<{ checkpoint: bigint; state: GenerationState }>(
@@ -335,7 +351,7 @@ export class ProjectionEngine {
       );
       if (row?.state === 'retired') return (generation.state = 'retired');
       if (!row || row.checkpoint !== generation.checkpoint) throw new LostLeadershipError();
-      await this.writeBatch(tx, definition, schemaOf(generation.name, generation.generation), events);
+      await buffer.write(tx);
       await tx.query('UPDATE kring_projections SET checkpoint = $3 WHERE name = $1 AND generation = $2', [
         generation.name,
         generation.generation,
@@ -344,7 +360,8 @@ export class ProjectionEngine {
       await tx.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, statusPayload({ ...generation, checkpoint })]);
       return 'committed';
     });
-    if (outcome !== 'committed') return;
+    if (outcome !== 'committed') return 0;
+    const events = buffer.committed();
     generation.checkpoint = checkpoint;
     this.onBatch?.({ name: generation.name, generation: generation.generation, checkpoint, events: events.length });
     if (generation.state === 'active') {
@@ -352,20 +369,7 @@ export class ProjectionEngine {
       this.notifyWaiters();
       if (events.length > 0) for (const listener of this.listeners) listener(generation.name, events);
     }
-  }
-
-  private async writeBatch(
-    tx: SqlSession,
-    definition: ProjectionDefinition,
-    schema: string,
-    events: readonly ProjectedEvent[],
-  ): Promise<void> {
-    const keys = keysTouched(definition, events);
-    const tables: Record<string, Map<string, unknown>> = {};
-    for (const collection of definition.collections)
-      tables[collection.name] = await loadDocuments(tx, schema, collection, keys[collection.name]);
-    applyEvents(definition, tables, events);
-    for (const collection of definition.collections) await saveDocuments(tx, schema, collection, tables[collection.name]);
+    return events.length;
   }
 
   // ---- generations ----

@@ -10,6 +10,8 @@ export interface CommandContext {
   /** The client's idempotency key, or a fresh id when the client sent none. */
   commandId: string;
   correlationId: string;
+  /** Why the actor does this (the access log's purpose). */
+  purpose: string;
 }
 
 /** Fixed namespace for ids derived from command ids (any constant uuid works; this one is Kring's). */
@@ -30,6 +32,7 @@ export class IdSource {
     const context: CommandContext = {
       actor: caller.actor,
       correlationId: caller.correlationId,
+      purpose: caller.purpose,
       commandId: clientCommandId ?? randomUUID(),
     };
     const newId = (purpose: string): string =>

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EventMetadata, EventStore, JsonObject, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '@kring/event-store';
+import { EventMetadata, EventStore, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '@kring/event-store';
 import { DomainError } from '@kring/domain';
 import { LRUCache } from 'lru-cache';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import { CommandContext, IdSource } from './command-context';
 import { KeyedLock } from './keyed-lock';
-import { StreamKind, streamIdOf } from './streams';
+import { encodeEvent, StreamKind, streamIdOf } from './streams';
 
 export interface CommandOutcome {
   id: string;
@@ -98,6 +98,7 @@ export class CommandRunner {
           commandId: context.commandId,
           correlationId: context.correlationId,
           causationId: context.commandId,
+          purpose: context.purpose,
         };
         try {
           const result = await this.store.appendToStream(
@@ -189,14 +190,7 @@ export class CommandRunner {
   }
 
   private encode<Event extends AnyEvent>(kind: StreamKind<unknown, Event, unknown>, event: Event, metadata: EventMetadata): NewEvent {
-    const { type, data, personal } = event;
-    return {
-      id: this.ids.eventId(),
-      type,
-      version: kind.versions[type as Event['type']],
-      data: { ...data, ...(personal ? { personal } : {}) } as JsonObject,
-      metadata,
-    };
+    return encodeEvent(event, kind.versions[event.type as Event['type']], this.ids.eventId(), metadata);
   }
 }
 

@@ -16,6 +16,7 @@ import {
   referralEventVersions,
   ReferralState,
 } from '@kring/domain';
+import type { EventMetadata, JsonObject, NewEvent } from '@kring/event-store';
 
 /** One kind of stream: its name prefix, its decider, and the schema version of each of its events. */
 export interface StreamKind<Command, Event extends { type: string }, State> {
@@ -43,3 +44,14 @@ export const REFERRAL_STREAM: StreamKind<ReferralCommand, ReferralEvent, Referra
 };
 
 export const streamIdOf = (kind: StreamKind<unknown, { type: string }, unknown>, id: string): string => `${kind.category}-${id}`;
+
+/** The stored form of a domain event: personal data travels under `data.personal`, ready to be encrypted per person. */
+export function encodeEvent(
+  event: { type: string; data: object; personal?: object },
+  version: number,
+  id: string,
+  metadata: EventMetadata,
+): NewEvent {
+  const { type, data, personal } = event;
+  return { id, type, version, data: { ...data, ...(personal ? { personal } : {}) } as JsonObject, metadata };
+}

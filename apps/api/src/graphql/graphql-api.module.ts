@@ -13,7 +13,15 @@ function contextOf(context: { req?: unknown; connectionParams?: Record<string, u
   if (context.req) return { req: context.req };
   const params = context.connectionParams ?? {};
   const header = (name: string) => params[name] ?? params[name.toLowerCase()];
-  return { req: { headers: { authorization: header('Authorization'), 'x-correlation-id': header('X-Correlation-Id') } } };
+  return {
+    req: {
+      headers: {
+        authorization: header('Authorization'),
+        'x-correlation-id': header('X-Correlation-Id'),
+        'x-kring-purpose': header('X-Kring-Purpose'),
+      },
+    },
+  };
 }
 
 /** POST /graphql, schema built code-first from the resolvers; the contract copy in the repo guards it. */

@@ -13,6 +13,7 @@ import {
   sizeOf,
 } from '@kring/domain';
 import { GraphQLError } from 'graphql';
+import { AccessRecorder } from '../access/access-recorder';
 import { badUserInput } from '../graphql/errors';
 import { dayOf } from '../read-models/read-args';
 import { ReadModels } from '../read-models/read-models';
@@ -160,7 +161,10 @@ export class NetworkQueries {
 
 @Resolver(() => Member)
 export class MemberFields {
-  constructor(private readonly loaders: NetworkLoaderFactory) {}
+  constructor(
+    private readonly loaders: NetworkLoaderFactory,
+    private readonly access: AccessRecorder,
+  ) {}
 
   @ResolveField(() => String, { nullable: true })
   async displayName(
@@ -170,6 +174,8 @@ export class MemberFields {
     // Evaluators see pseudonymised figures only, never names.
     const roles = request.caller?.actor.roles ?? [];
     if (roles.includes('EVALUATOR') && !roles.some((role) => role === 'PROJECT_LEADER' || role === 'FACILITATOR')) return null;
-    return (await this.loaders.for(request).people.load(member.participantId))?.displayName ?? null;
+    const name = (await this.loaders.for(request).people.load(member.participantId))?.displayName ?? null;
+    if (name !== null) await this.access.reading(request, { subjectId: member.participantId, what: 'Network.members.displayName' });
+    return name;
   }
 }

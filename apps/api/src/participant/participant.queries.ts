@@ -1,5 +1,7 @@
-import { ArgsType, Field, Float, ID, Int, ObjectType, Query, Resolver, Args, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Context, Field, Float, ID, Int, ObjectType, Query, Resolver, Args, registerEnumType } from '@nestjs/graphql';
 import { CareDoc, contactsPerYear, currentEveryWeeks, firstEveryWeeks, KnowledgeDoc, knowersAt, scaleDownSummaryOf } from '@kring/domain';
+import { AccessRecorder } from '../access/access-recorder';
+import { Role } from '../auth/role';
 import { IdField, TextField } from '../graphql/input-fields';
 import { DateScalar, DateTimeScalar } from '../graphql/scalars';
 import { AsOfReadArgs, InstantField, ReadArgs } from '../read-models/read-args';
@@ -65,13 +67,17 @@ class WhoKnewArgs extends ReadArgs {
 
 @Resolver()
 export class ParticipantQueries {
-  constructor(private readonly readModels: ReadModels) {}
+  constructor(
+    private readonly readModels: ReadModels,
+    private readonly access: AccessRecorder,
+  ) {}
 
   @Query(() => CareTimeline, { nullable: true })
-  careTimeline(@Args() { participantId, after }: CareTimelineArgs): Promise<CareTimeline | null> {
+  careTimeline(@Args() { participantId, after }: CareTimelineArgs, @Context('req') request: object): Promise<CareTimeline | null> {
     return this.readModels.read('care', { after }, async (view) => {
       const [care] = await view.byKeys<CareDoc>('support', [participantId]);
       if (!care) return null;
+      await this.access.reading(request, { subjectId: participantId, what: 'careTimeline' });
       return {
         participantId,
         currentEveryWeeks: currentEveryWeeks(care),
@@ -89,9 +95,14 @@ export class ParticipantQueries {
     );
   }
 
-  @Query(() => [Knower], { description: 'AUDITOR' })
-  whoKnew(@Args() { participantId, topic, at, after }: WhoKnewArgs): Promise<Knower[]> {
-    return this.readModels.read('knowledge', { after }, async (view) => {
+  @Query(() => [Knower], {
+    description: 'AUDITOR; the read is logged and makes the auditor a READ_RECORD knower, which this answer already shows',
+  })
+  async whoKnew(@Args() { participantId, topic, at, after }: WhoKnewArgs, @Context('req') request: object): Promise<Knower[]> {
+    const read = { subjectId: participantId, what: 'sharedInformation', topic };
+    await this.access.requireRole(request, Role.AUDITOR, read);
+    const recorded = await this.access.reading(request, read);
+    return this.readModels.read('knowledge', { after: after !== undefined && after > recorded ? after : recorded }, async (view) => {
       const [doc] = await view.byKeys<KnowledgeDoc>('knowledge', [participantId]);
       return knowersAt(doc, topic, at?.toISOString()) as Knower[];
     });

@@ -1,10 +1,23 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { careProjection, knowledgeProjection, networksProjection, ProjectionDefinition, referralsProjection } from '@kring/domain';
+import {
+  accessProjection,
+  careProjection,
+  knowledgeProjection,
+  networksProjection,
+  ProjectionDefinition,
+  referralsProjection,
+} from '@kring/domain';
 import { EventStore, SqlDriver } from '@kring/event-store';
 import { AsOfSnapshots, DocumentView, ProjectionEngine } from '@kring/projections';
 import { EVENT_STORE, SQL_DRIVER } from '../event-store/event-store.module';
 
-export const PROJECTIONS: readonly ProjectionDefinition[] = [networksProjection, careProjection, referralsProjection, knowledgeProjection];
+export const PROJECTIONS: readonly ProjectionDefinition[] = [
+  networksProjection,
+  careProjection,
+  referralsProjection,
+  knowledgeProjection,
+  accessProjection,
+];
 
 /** How long a query with `after` waits for its projection before answering STALE_READ_MODEL. */
 const READ_WAIT_MS = Number(process.env.KRING_READ_WAIT_MS ?? 5000);

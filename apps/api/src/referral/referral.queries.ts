@@ -1,5 +1,6 @@
-import { Args, ArgsType, Field, Float, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, ArgsType, Context, Field, Float, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { daysOpen, ReferralDoc, referralSummaryOf } from '@kring/domain';
+import { AccessRecorder } from '../access/access-recorder';
 import { EnumField, TextField } from '../graphql/input-fields';
 import { DateScalar } from '../graphql/scalars';
 import { AsOfReadArgs, dayOf, ReadArgs } from '../read-models/read-args';
@@ -35,13 +36,17 @@ class ReferralsArgs extends ReadArgs {
 
 @Resolver()
 export class ReferralQueries {
-  constructor(private readonly readModels: ReadModels) {}
+  constructor(
+    private readonly readModels: ReadModels,
+    private readonly access: AccessRecorder,
+  ) {}
 
   @Query(() => [Referral])
-  referrals(@Args() { programme, status, after }: ReferralsArgs): Promise<Referral[]> {
+  referrals(@Args() { programme, status, after }: ReferralsArgs, @Context('req') request: object): Promise<Referral[]> {
     const today = dayOf();
     return this.readModels.read('referrals', { after }, async (view) => {
       const docs = await view.documents<ReferralDoc>('referrals', { programme, status });
+      await Promise.all(docs.map((doc) => this.access.reading(request, { subjectId: doc.participantId, what: 'Referral' })));
       return docs
         .sort((a, b) => a.referredOn.localeCompare(b.referredOn) || a.id.localeCompare(b.id))
         .map((doc) => ({ ...doc, status: doc.status as ReferralStatus, daysOpen: daysOpen(doc, today) }));

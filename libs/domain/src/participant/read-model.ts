@@ -4,6 +4,7 @@
  */
 import type { IsoDate } from '../shared/decider';
 import type { Collection, Projected, ProjectionDefinition } from '../shared/projection';
+import type { AccessEvent } from '../access/events';
 import type { ParticipantEvent } from './events';
 
 type Event = Projected<ParticipantEvent>;
@@ -100,8 +101,9 @@ export const careProjection: ProjectionDefinition<Event> = {
 
 export interface KnowerView {
   personId: string;
-  source: 'TOLD';
-  /** When the log recorded the sharing (ISO instant): what the system knew, and since when. */
+  /** TOLD: the participant shared it with them; READ_RECORD: they read it through the system. */
+  source: 'TOLD' | 'READ_RECORD';
+  /** When the log recorded the sharing or the read (ISO instant): what the system knew, and since when. */
   since: string;
   until: string | null;
 }
@@ -111,28 +113,49 @@ export interface KnowledgeDoc {
   topics: Record<string, KnowerView[]>;
 }
 
-const knowledge: Collection<Event, KnowledgeDoc> = {
+type KnowledgeEvent = Event | Projected<AccessEvent>;
+
+/** A successful read of a topic through the system makes the reader someone who knows it, from then on. */
+const topicRead = (e: KnowledgeEvent) => e.type === 'RecordAccessed' && e.data.outcome === 'SUCCESS' && e.data.personal.topic !== undefined;
+
+const knowledge: Collection<KnowledgeEvent, KnowledgeDoc> = {
   name: 'knowledge',
   columns: {},
-  keys: (e) => (e.type === 'InformationShared' || e.type === 'InformationUnshared' ? [e.data.participantId] : []),
+  keys(e) {
+    if (e.type === 'InformationShared' || e.type === 'InformationUnshared') return [e.data.participantId];
+    return e.type === 'RecordAccessed' && topicRead(e) ? [e.data.subjectId] : [];
+  },
   evolve(doc, e) {
-    if (e.type !== 'InformationShared' && e.type !== 'InformationUnshared') return doc;
     const topics = { ...(doc?.topics ?? {}) };
-    const topic = e.data.personal.topic;
     const at = e.recordedAt.toISOString();
-    const knowers = topics[topic] ?? [];
-    topics[topic] =
-      e.type === 'InformationShared'
-        ? [...knowers, ...e.data.sharedWith.map((personId) => ({ personId, source: 'TOLD' as const, since: at, until: null }))]
-        : knowers.map((k) => (k.until === null && e.data.from.includes(k.personId) ? { ...k, until: at } : k));
-    return { topics };
+    const add = (topic: string, knowers: KnowerView[]) => ({ topics: { ...topics, [topic]: [...(topics[topic] ?? []), ...knowers] } });
+    switch (e.type) {
+      case 'InformationShared':
+        return add(
+          e.data.personal.topic,
+          e.data.sharedWith.map((personId) => ({ personId, source: 'TOLD', since: at, until: null })),
+        );
+      case 'InformationUnshared': {
+        const topic = e.data.personal.topic;
+        topics[topic] = (topics[topic] ?? []).map((k) => (k.until === null && e.data.from.includes(k.personId) ? { ...k, until: at } : k));
+        return { topics };
+      }
+      case 'RecordAccessed': {
+        const topic = e.data.personal.topic!;
+        // Reading it again teaches nothing new: since stays the first read.
+        const knows = (topics[topic] ?? []).some((k) => k.personId === e.data.actorId && k.source === 'READ_RECORD' && k.until === null);
+        return knows ? doc : add(topic, [{ personId: e.data.actorId, source: 'READ_RECORD', since: at, until: null }]);
+      }
+      default:
+        return doc;
+    }
   },
 };
 
-export const knowledgeProjection: ProjectionDefinition<Event> = {
+export const knowledgeProjection: ProjectionDefinition<KnowledgeEvent> = {
   name: 'knowledge',
-  version: 1,
-  eventTypes: ['InformationShared', 'InformationUnshared'],
+  version: 2,
+  eventTypes: ['InformationShared', 'InformationUnshared', 'RecordAccessed'],
   collections: [knowledge],
 };
 

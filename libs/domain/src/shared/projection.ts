@@ -13,6 +13,8 @@ export interface ProjectedEvent<Type extends string = string, Data extends objec
   data: Data;
   position: bigint;
   recordedAt: Date;
+  /** Who caused it and why: the access log reads it; read models of the domain do not. */
+  metadata?: { actorId?: string; actorRoles?: string[]; purpose?: string; commandType?: string };
 }
 
 /** The stored form of a domain event union: `personal` travels inside `data`. */

@@ -10,6 +10,8 @@ import {
   periodsBack,
 } from '../network/read-model';
 import { referralsProjection, referralSummaryOf } from '../referral/read-model';
+import { accessEntriesBetween, AccessEntryDoc, accessProjection } from '../access/read-model';
+import { recordAccess } from '../access/record-access';
 import { applyEvents, ProjectedEvent, ProjectionDefinition } from './projection';
 
 let position = 0n;
@@ -213,6 +215,142 @@ describe('knowledge read model', () => {
     expect(knowersAt(doc, 'schulden', '2024-03-01T00:00:00Z').map((k) => k.personId)).toEqual(['x']);
     expect(knowersAt(doc, 'schulden', '2023-12-31T00:00:00Z')).toEqual([]);
     expect(knowersAt(doc, 'schulden')).toHaveLength(2);
+  });
+
+  it('Given the topic read through the system twice and another topic read, Then the reader knows that topic from the first read (READ_RECORD)', () => {
+    const read = (topic: string, outcome: string, recordedAt: string, actorId = 'auditor') =>
+      e(
+        'RecordAccessed',
+        {
+          actorId,
+          actorRoles: ['AUDITOR'],
+          subjectId: 'p',
+          action: 'READ',
+          what: 'sharedInformation',
+          purpose: 'audit',
+          outcome,
+          personal: { subjectId: 'p', topic },
+        },
+        recordedAt,
+      );
+    const tables = given(knowledgeProjection, [
+      read('schulden', 'SUCCESS', '2024-01-01T10:00:00.000Z'),
+      read('schulden', 'SUCCESS', '2024-02-01T10:00:00.000Z'),
+      read('schulden', 'DENIED', '2024-02-01T10:00:00.000Z', 'nosy'),
+      read('verslaving', 'SUCCESS', '2024-03-01T10:00:00.000Z'),
+    ]);
+    const doc = tables.knowledge.get('p') as Parameters<typeof knowersAt>[0];
+    expect(knowersAt(doc, 'schulden')).toEqual([
+      { personId: 'auditor', source: 'READ_RECORD', since: '2024-01-01T10:00:00.000Z', until: null },
+    ]);
+    expect(knowersAt(doc, 'verslaving').map((k) => k.since)).toEqual(['2024-03-01T10:00:00.000Z']);
+  });
+});
+
+describe('access log', () => {
+  const actor = { id: 'coach-7', roles: ['FACILITATOR'] };
+
+  it('When reads are recorded, Then one RecordAccessed per distinct piece of data and outcome, the topic kept personal', () => {
+    const events = recordAccess({
+      actor,
+      purpose: 'care',
+      reads: [
+        { subjectId: 'p', what: 'Network.members.displayName', outcome: 'SUCCESS' },
+        { subjectId: 'p', what: 'Network.members.displayName', outcome: 'SUCCESS' },
+        { subjectId: 'p', what: 'sharedInformation', topic: 'schulden', outcome: 'DENIED' },
+      ],
+    });
+    expect(events).toEqual([
+      {
+        type: 'RecordAccessed',
+        data: {
+          actorId: 'coach-7',
+          actorRoles: ['FACILITATOR'],
+          subjectId: 'p',
+          action: 'READ',
+          what: 'Network.members.displayName',
+          purpose: 'care',
+          outcome: 'SUCCESS',
+        },
+        personal: { subjectId: 'p' },
+      },
+      {
+        type: 'RecordAccessed',
+        data: {
+          actorId: 'coach-7',
+          actorRoles: ['FACILITATOR'],
+          subjectId: 'p',
+          action: 'READ',
+          what: 'sharedInformation',
+          purpose: 'care',
+          outcome: 'DENIED',
+        },
+        personal: { subjectId: 'p', topic: 'schulden' },
+      },
+    ]);
+  });
+
+  it('When a read has no purpose or names no one, Then it is refused', () => {
+    expect(() => recordAccess({ actor, purpose: ' ', reads: [{ subjectId: 'p', what: 'x', outcome: 'SUCCESS' }] })).toThrow(/purpose/);
+    expect(() => recordAccess({ actor, purpose: 'care', reads: [{ subjectId: '', what: 'x', outcome: 'SUCCESS' }] })).toThrow(/whose data/);
+  });
+
+  it('Given reads and changes of a person, Then entries with actor, action and purpose, filtered by instant', () => {
+    const withMetadata = (event: ReturnType<typeof e>, metadata: Record<string, unknown>) => ({ ...event, metadata });
+    const [registered, readEvent, joined, forgotten] = [
+      withMetadata(
+        e(
+          'ParticipantRegistered',
+          { participantId: 'p', municipality: 'Zwolle', consentToEvaluation: true, personal: { subjectId: 'p', displayName: 'Ina' } },
+          '2024-01-01T00:00:00.000Z',
+        ),
+        { actorId: 'coach-1', actorRoles: ['FACILITATOR'], purpose: 'care', commandType: 'RegisterParticipant' },
+      ),
+      e(
+        'RecordAccessed',
+        {
+          actorId: 'coach-7',
+          actorRoles: ['FACILITATOR'],
+          subjectId: 'p',
+          action: 'READ',
+          what: 'careTimeline',
+          purpose: 'care',
+          outcome: 'SUCCESS',
+          personal: { subjectId: 'p' },
+        },
+        '2024-01-02T00:00:00.000Z',
+      ),
+      withMetadata(
+        e(
+          'ParticipantJoined',
+          { networkId: 'n', participantId: 'p', role: 'PARTICIPANT', joinedOn: '2024-01-03' },
+          '2024-01-03T00:00:00.000Z',
+        ),
+        {
+          actorId: 'coach-1',
+          commandType: 'JoinNetwork',
+        },
+      ),
+      withMetadata(e('ParticipantForgotten', { participantId: 'p', reason: 'verzoek' }, '2024-01-04T00:00:00.000Z'), { actorId: 'dpo' }),
+    ];
+    const tables = given(accessProjection, [
+      registered,
+      readEvent,
+      joined,
+      forgotten,
+      e('MeetingHeld', { networkId: 'n', attended: ['p'] }),
+    ]);
+    const entries = [...tables.entries.values()] as AccessEntryDoc[];
+    expect(accessEntriesBetween(entries).map((x) => [x.action, x.what, x.actorId, x.purpose])).toEqual([
+      ['CREATE', 'ParticipantRegistered', 'coach-1', 'care'],
+      ['READ', 'careTimeline', 'coach-7', 'care'],
+      ['UPDATE', 'ParticipantJoined', 'coach-1', 'JoinNetwork'],
+      ['ERASE', 'ParticipantForgotten', 'dpo', 'unrecorded'],
+    ]);
+    expect(accessEntriesBetween(entries, '2024-01-02T00:00:00.000Z', '2024-01-03T00:00:00.000Z').map((x) => x.what)).toEqual([
+      'careTimeline',
+      'ParticipantJoined',
+    ]);
   });
 });
 

@@ -1,0 +1,29 @@
+import type { DomainEvent } from '../shared/decider';
+
+/** What an access-log entry says was done with a person's data (the contract's AccessEntry.action). */
+export type AccessAction = 'READ' | 'CREATE' | 'UPDATE' | 'ERASE' | 'EXPORT';
+export type AccessOutcome = 'SUCCESS' | 'DENIED';
+
+/**
+ * Someone read (or was refused) a person's data through the system, and why: the NEN 7513 record of
+ * a read. Writes need no event of their own: every command's events already name actor and purpose.
+ * Stored in a stream per request (`access-<requestId>`); a topic read is personal, like the topic itself.
+ */
+export type AccessEvent = DomainEvent<
+  'RecordAccessed',
+  {
+    actorId: string;
+    actorRoles: string[];
+    subjectId: string;
+    action: Extract<AccessAction, 'READ' | 'EXPORT'>;
+    /** Which data, e.g. "Network.members.displayName" or "sharedInformation". */
+    what: string;
+    purpose: string;
+    outcome: AccessOutcome;
+  },
+  { subjectId: string; topic?: string }
+>;
+
+export const accessEventVersions: Record<AccessEvent['type'], number> = {
+  RecordAccessed: 1,
+};

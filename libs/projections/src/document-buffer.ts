@@ -1,0 +1,110 @@
+import { applyEvents, DocumentTables, keysTouched, ProjectedEvent, ProjectionDefinition } from '@kring/domain';
+import type { SqlSession } from '@kring/event-store';
+import { loadDocuments, saveDocuments } from './document-tables';
+
+/**
+ * One generation's documents held in memory between commits (write-back). A catch-up applies many
+ * read batches and writes each changed document once per commit instead of once per batch, and a
+ * generation built from the empty start knows every document it ever wrote, so it only reads its
+ * own tables for documents it evicted. Valid only while this process is the generation's one writer.
+ */
+export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
+  private readonly tables: DocumentTables = {};
+  private readonly dirty: Record<string, Set<string>> = {};
+  /** Keys evicted from memory that exist in the tables (tracked only when `complete`). */
+  private readonly stored: Record<string, Set<string>> = {};
+  private cached = 0;
+  private pending: Event[] = [];
+
+  /**
+   * @param complete the tables hold nothing this buffer has not seen (a generation at checkpoint 0):
+   *   a key missing from memory and never evicted is absent, no read needed
+   * @param capacity documents kept in memory after a commit; the least recently touched go first
+   */
+  constructor(
+    private readonly projection: ProjectionDefinition,
+    private readonly schema: string,
+    private readonly complete: boolean,
+    private readonly capacity = 200_000,
+  ) {
+    for (const { name } of projection.collections) {
+      this.tables[name] = new Map();
+      this.dirty[name] = new Set();
+      this.stored[name] = new Set();
+    }
+  }
+
+  /** Events applied since the last commit, in log order. */
+  get uncommitted(): readonly Event[] {
+    return this.pending;
+  }
+
+  /** Applies `events` in memory, first reading (through `session`) the documents they touch that are not in memory. */
+  async apply(session: SqlSession, events: readonly Event[]): Promise<void> {
+    const touched = keysTouched(this.projection, events);
+    for (const collection of this.projection.collections) {
+      const table = this.tables[collection.name];
+      const missing = new Set<string>();
+      for (const key of touched[collection.name]) {
+        if (table.has(key)) {
+          // Most recently touched last: the Map's order is the eviction order.
+          const doc = table.get(key);
+          table.delete(key);
+          table.set(key, doc);
+        } else if (!this.complete || this.stored[collection.name].has(key)) missing.add(key);
+      }
+      for (const key of touched[collection.name]) {
+        if (!table.has(key)) this.cached++;
+        this.dirty[collection.name].add(key);
+      }
+      for (const [key, doc] of await loadDocuments(session, this.schema, collection, missing)) {
+        table.set(key, doc);
+        this.stored[collection.name].delete(key);
+      }
+    }
+    applyEvents(this.projection, this.tables, events);
+    this.pending.push(...events);
+  }
+
+  /** Writes every document changed since the last commit, inside the caller's transaction. */
+  async write(tx: SqlSession): Promise<void> {
+    for (const collection of this.projection.collections) {
+      const table = this.tables[collection.name];
+      const changed = new Map<string, unknown>();
+      for (const key of this.dirty[collection.name]) changed.set(key, table.get(key));
+      await saveDocuments(tx, this.schema, collection, changed);
+    }
+  }
+
+  /** The transaction that wrote the changes committed: forget them, and shrink memory to its capacity. */
+  committed(): Event[] {
+    for (const { name } of this.projection.collections) {
+      const table = this.tables[name];
+      for (const key of this.dirty[name]) {
+        if (table.get(key) === undefined && table.delete(key)) this.cached--;
+      }
+      this.dirty[name].clear();
+    }
+    if (this.cached > this.capacity) this.evict(this.cached - Math.floor(this.capacity / 2));
+    const events = this.pending;
+    this.pending = [];
+    return events;
+  }
+
+  private evict(count: number): void {
+    let left = count;
+    for (const { name } of this.projection.collections) {
+      const table = this.tables[name];
+      const share = Math.ceil((count * table.size) / Math.max(1, this.cached));
+      let taken = 0;
+      for (const key of table.keys()) {
+        if (taken >= share || left <= 0) break;
+        table.delete(key);
+        if (this.complete) this.stored[name].add(key);
+        taken++;
+        left--;
+      }
+      this.cached -= taken;
+    }
+  }
+}
