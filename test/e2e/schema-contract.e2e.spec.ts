@@ -21,7 +21,9 @@ describe('the served schema against the contract (schema/api-contract.graphql)',
   });
 
   it('serves every query of the contract and its subscription', () => {
-    expect(Object.keys(served.getQueryType()!.getFields())).toEqual(expect.arrayContaining(Object.keys(contract.getQueryType()!.getFields())));
+    expect(Object.keys(served.getQueryType()!.getFields())).toEqual(
+      expect.arrayContaining(Object.keys(contract.getQueryType()!.getFields())),
+    );
     expect(served.getSubscriptionType()!.getFields()).toHaveProperty('networkChanged');
   });
 

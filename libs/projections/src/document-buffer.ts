@@ -66,29 +66,38 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
     this.pending.push(...events);
   }
 
-  /** Writes every document changed since the last commit, inside the caller's transaction. */
-  async write(tx: SqlSession): Promise<void> {
-    for (const collection of this.projection.collections) {
-      const table = this.tables[collection.name];
-      const changed = new Map<string, unknown>();
-      for (const key of this.dirty[collection.name]) changed.set(key, table.get(key));
-      await saveDocuments(tx, this.schema, collection, changed);
-    }
-  }
-
-  /** The transaction that wrote the changes committed: forget them, and shrink memory to its capacity. */
-  committed(): Event[] {
+  /**
+   * Takes the documents changed since the last take (`undefined`: removed) and the events that changed
+   * them, for one transaction to write. Synchronous, so more events may be applied while it commits.
+   */
+  take(): { changes: DocumentTables; events: Event[] } {
+    const changes: DocumentTables = {};
     for (const { name } of this.projection.collections) {
       const table = this.tables[name];
+      const changed = (changes[name] = new Map<string, unknown>());
       for (const key of this.dirty[name]) {
-        if (table.get(key) === undefined && table.delete(key)) this.cached--;
+        const doc = table.get(key);
+        changed.set(key, doc);
+        if (doc === undefined && table.delete(key)) this.cached--;
       }
       this.dirty[name].clear();
     }
-    if (this.cached > this.capacity) this.evict(this.cached - Math.floor(this.capacity / 2));
     const events = this.pending;
     this.pending = [];
-    return events;
+    return { changes, events };
+  }
+
+  /** Writes what `take` returned, inside the caller's transaction. */
+  async write(tx: SqlSession, changes: DocumentTables): Promise<void> {
+    for (const collection of this.projection.collections) await saveDocuments(tx, this.schema, collection, changes[collection.name]);
+  }
+
+  /**
+   * Shrinks memory to its capacity, least recently touched first. Only between commits: an evicted
+   * document is read back from the tables, which must already hold its last version.
+   */
+  trim(): void {
+    if (this.cached > this.capacity) this.evict(this.cached - Math.floor(this.capacity / 2));
   }
 
   private evict(count: number): void {

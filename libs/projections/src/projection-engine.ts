@@ -195,8 +195,9 @@ export class ProjectionEngine {
     await this.sql.exec(createTablesSql(definition, schema));
     const buffer = new DocumentBuffer(definition, schema, true);
     const flush = async () => {
-      await this.sql.transaction((tx) => buffer.write(tx));
-      buffer.committed();
+      const { changes } = buffer.take();
+      await this.sql.transaction((tx) => buffer.write(tx, changes));
+      buffer.trim();
     };
     let after = 0n;
     while (after < position) {
@@ -291,6 +292,12 @@ export class ProjectionEngine {
     );
     let read = generation.checkpoint;
     let applied = 0;
+    // While catching up, one commit runs while the next events are read and applied; never two at once.
+    let committing: Promise<number> | undefined;
+    const committed = async () => {
+      if (committing) applied += await committing.finally(() => (committing = undefined));
+      buffer.trim();
+    };
     try {
       while (!this.stopped && !halt.requested && generation.state !== 'retired') {
         const head = await this.store.headPosition();
@@ -302,7 +309,10 @@ export class ProjectionEngine {
         if (events.length > 0) await buffer.apply(this.sql, events);
         if (read > generation.checkpoint && (caughtUp || buffer.uncommitted.length >= this.commitEvery)) {
           const before = applied;
-          applied += await this.commitBatch(generation, buffer, read);
+          await committed();
+          committing = this.commitBatch(generation, buffer, read);
+          committing.catch(() => undefined); // handled when awaited; this only keeps a failure from going unobserved meanwhile
+          if (caughtUp) await committed();
           if (generation.state === 'building' && Math.floor(applied / 100_000) > Math.floor(before / 100_000)) {
             this.log(`projection ${definition.name} generation ${generation.generation}: ${applied} events, at ${generation.checkpoint}`);
           }
@@ -323,6 +333,7 @@ export class ProjectionEngine {
         await this.store.waitForHead(generation.checkpoint, this.idleWaitMs);
       }
     } finally {
+      await committing?.catch(() => undefined);
       this.generationsRunning.delete(generation);
     }
   }
@@ -343,6 +354,7 @@ export class ProjectionEngine {
 
   /** Writes the buffer's changes and the checkpoint in one transaction; resolves to the number of events committed. */
   private async commitBatch(generation: Generation, buffer: DocumentBuffer<RecordedEvent>, checkpoint: bigint): Promise<number> {
+    const { changes, events } = buffer.take();
     const outcome = await this.sql.transaction(async (tx) => {
       // The row lock is the last line of defence if two processes ever believed they held the advisory lock.
       const [row] = await tx.query<{ checkpoint: bigint; state: GenerationState }>(
@@ -351,7 +363,7 @@ export class ProjectionEngine {
       );
       if (row?.state === 'retired') return (generation.state = 'retired');
       if (!row || row.checkpoint !== generation.checkpoint) throw new LostLeadershipError();
-      await buffer.write(tx);
+      await buffer.write(tx, changes);
       await tx.query('UPDATE kring_projections SET checkpoint = $3 WHERE name = $1 AND generation = $2', [
         generation.name,
         generation.generation,
@@ -361,7 +373,6 @@ export class ProjectionEngine {
       return 'committed';
     });
     if (outcome !== 'committed') return 0;
-    const events = buffer.committed();
     generation.checkpoint = checkpoint;
     this.onBatch?.({ name: generation.name, generation: generation.generation, checkpoint, events: events.length });
     if (generation.state === 'active') {

@@ -31,7 +31,7 @@ export interface Collection<Event extends ProjectedEvent = ProjectedEvent, Doc =
   columns: Record<string, { type: ColumnType; of: (doc: Doc) => ColumnValue }>;
   /** Keys of the documents this event changes here (none: the event does not concern this collection). */
   keys(event: Event): readonly string[];
-  /** The document after the event; `undefined` removes it. */
+  /** The document after the event; `undefined` removes it. Never changes `doc` in place: the engine may be writing it. */
   evolve(doc: Doc | undefined, event: Event, key: string): Doc | undefined;
 }
 
@@ -48,6 +48,15 @@ export interface ProjectionDefinition<Event extends ProjectedEvent = ProjectedEv
 /** Documents by collection, then key; `undefined` marks a document the events removed. */
 export type DocumentTables = Record<string, Map<string, unknown>>;
 
+const handledTypes = new WeakMap<ProjectionDefinition, ReadonlySet<string>>();
+
+/** Whether the projection handles this event type (a Set per projection: this runs for every event of a rebuild). */
+function handles(projection: ProjectionDefinition, type: string): boolean {
+  let types = handledTypes.get(projection);
+  if (!types) handledTypes.set(projection, (types = new Set(projection.eventTypes)));
+  return types.has(type);
+}
+
 /** The keys, per collection, that these events touch: what the engine loads before applying a batch. */
 export function keysTouched<Event extends ProjectedEvent>(
   projection: ProjectionDefinition<Event>,
@@ -56,7 +65,7 @@ export function keysTouched<Event extends ProjectedEvent>(
   const keys: Record<string, Set<string>> = {};
   for (const collection of projection.collections) {
     const set = (keys[collection.name] = new Set<string>());
-    for (const event of events) if (projection.eventTypes.includes(event.type)) for (const key of collection.keys(event)) set.add(key);
+    for (const event of events) if (handles(projection, event.type)) for (const key of collection.keys(event)) set.add(key);
   }
   return keys;
 }
@@ -69,7 +78,7 @@ export function applyEvents<Event extends ProjectedEvent>(
 ): DocumentTables {
   for (const collection of projection.collections) tables[collection.name] ??= new Map();
   for (const event of events) {
-    if (!projection.eventTypes.includes(event.type)) continue;
+    if (!handles(projection, event.type)) continue;
     for (const collection of projection.collections) {
       const table = tables[collection.name];
       for (const key of collection.keys(event)) table.set(key, collection.evolve(table.get(key), event, key));
