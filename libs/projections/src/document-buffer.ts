@@ -13,6 +13,8 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
   private readonly dirty: Record<string, Set<string>> = {};
   /** Keys evicted from memory that exist in the tables (tracked only when `complete`). */
   private readonly stored: Record<string, Set<string>> = {};
+  /** Keys whose removal was taken for a commit: forgotten by `trim`, once that commit is done. */
+  private readonly removed: Record<string, Set<string>> = {};
   private cached = 0;
   private pending: Event[] = [];
 
@@ -31,6 +33,7 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
       this.tables[name] = new Map();
       this.dirty[name] = new Set();
       this.stored[name] = new Set();
+      this.removed[name] = new Set();
     }
   }
 
@@ -75,10 +78,11 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
     for (const { name } of this.projection.collections) {
       const table = this.tables[name];
       const changed = (changes[name] = new Map<string, unknown>());
+      // A removed document stays in memory as `undefined` until `trim`: until its removal commits, the tables still hold it.
       for (const key of this.dirty[name]) {
         const doc = table.get(key);
         changed.set(key, doc);
-        if (doc === undefined && table.delete(key)) this.cached--;
+        if (doc === undefined) this.removed[name].add(key);
       }
       this.dirty[name].clear();
     }
@@ -97,6 +101,12 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
    * document is read back from the tables, which must already hold its last version.
    */
   trim(): void {
+    for (const { name } of this.projection.collections) {
+      const table = this.tables[name];
+      for (const key of this.removed[name])
+        if (table.get(key) === undefined && !this.dirty[name].has(key) && table.delete(key)) this.cached--;
+      this.removed[name].clear();
+    }
     if (this.cached > this.capacity) this.evict(this.cached - Math.floor(this.capacity / 2));
   }
 
