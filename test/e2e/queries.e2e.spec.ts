@@ -529,6 +529,12 @@ function queriesOverHttp(target: StoreTarget): void {
       expect(result.events).toBeGreaterThan(0);
       expect(answers.length).toBeGreaterThan(0);
       expect(await query(`query($after: Position) { networks(after: $after) { ${NETWORK_FIELDS} } }`)).toEqual(before);
+
+      // The rebuilt generation caught up on its own, then rejoined the others: every projection follows new events.
+      const networkId = await startNetwork('PEER_NETWORK', { municipality: 'Rhenen' });
+      await readModels.engine.waitFor(readModels.engine.projections, BigInt(last), 5000);
+      const after = await query<{ networks: Array<{ id: string }> }>(`query($after: Position) { networks(after: $after) { id } }`);
+      expect(after.networks.map((n) => n.id)).toContain(networkId);
     });
   });
 }

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { EventStore } from '@kring/event-store';
 import { AppModule } from '../../apps/api/src/app.module';
+import { httpAdapter } from '../../apps/api/src/http-adapter';
 import { EVENT_STORE } from '../../apps/api/src/event-store/event-store.module';
 import { GraphqlClient, graphqlClient, signToken, TEST_AUTH_SECRET } from './graphql-client';
 import type { StoreTarget } from './targets';
@@ -25,7 +26,7 @@ export async function startApi(target: StoreTarget, label: string): Promise<Runn
     ...fresh.env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app = moduleRef.createNestApplication(httpAdapter(), { logger: ['error'] });
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();

@@ -1,13 +1,16 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { httpAdapter } from './http-adapter';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule, { abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, httpAdapter(), { abortOnError: false });
   app.enableShutdownHooks();
   const port = Number(process.env.PORT ?? 3000);
-  await app.listen(port);
+  // Every interface, as Node's own servers do by default (Fastify alone would listen on localhost only).
+  await app.listen(port, process.env.HOST ?? '0.0.0.0');
   new Logger('Kring').log(`Kring API listening on http://localhost:${port}/graphql (health: /health)`);
 }
 

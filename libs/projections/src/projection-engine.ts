@@ -1,4 +1,4 @@
-import { ProjectionDefinition } from '@kring/domain';
+import { handles, ProjectionDefinition } from '@kring/domain';
 import { EventStore, migrate, RecordedEvent, ReservedSession, SqlDriver } from '@kring/event-store';
 import { DocumentBuffer } from './document-buffer';
 import { assertIdentifier, createTablesSql } from './document-tables';
@@ -7,6 +7,8 @@ import { PROJECTION_MIGRATIONS, STATUS_CHANNEL } from './projection-schema';
 /** classid of our advisory locks (objid: hashtext of the projection's name). */
 const LOCK_CLASS = 0x6b72_696e;
 const RETIRED_GRACE_MS = 30_000;
+/** Longest a cold start waits for every projection's first leadership attempt before its lanes read anyway. */
+const GATE_MS = 5_000;
 
 export interface ProjectionEngineOptions {
   /** Events per read of the log. */
@@ -62,6 +64,30 @@ export interface RebuildResult {
   ms: number;
 }
 
+/** A generation this process projects, with its documents in memory. */
+interface Member {
+  definition: ProjectionDefinition;
+  generation: Generation;
+  halt: { requested: boolean };
+  buffer: DocumentBuffer<RecordedEvent>;
+  applied: number;
+  started: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/** Generations that have applied the log up to the same position, and follow it together from there. */
+interface Lane {
+  /** Every member has applied the log up to here; committed checkpoints may trail it. */
+  read: bigint;
+  members: Set<Member>;
+  /** Taken in at the top of the lane's next round, if still at `read`. */
+  joining: Member[];
+  parked: boolean;
+  closing: boolean;
+  wake: () => void;
+}
+
 type ProjectedListener = (projection: string, events: readonly RecordedEvent[]) => void;
 
 export const schemaOf = (name: string, generation: number): string => `kring_rm_${assertIdentifier(name)}_${generation}`;
@@ -84,6 +110,9 @@ export class ProjectionEngine {
     { promise: Promise<RebuildResult>; resolve: (r: RebuildResult) => void; reject: (e: Error) => void }
   >();
   private readonly generationsRunning = new Set<Generation>();
+  private readonly lanes = new Set<Lane>();
+  /** Lanes start reading once every projection's first leadership attempt is done, so a cold start shares one lane. */
+  private gate: Promise<void> = Promise.resolve();
   private readonly tasks = new Set<Promise<unknown>>();
   private readonly wakeLeaders = new Set<() => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -120,12 +149,18 @@ export class ProjectionEngine {
     await migrate(this.sql, PROJECTION_MIGRATIONS);
     this.stopListening = await this.sql.listen(STATUS_CHANNEL, (payload) => this.onStatus(payload));
     await this.refreshStatus();
-    for (const definition of this.definitions.values()) this.track(this.lead(definition));
+    let attempting = this.definitions.size;
+    let open!: () => void;
+    this.gate = new Promise<void>((resolve) => (open = resolve));
+    const attempted = () => --attempting === 0 && open();
+    this.later(GATE_MS, async () => open());
+    for (const definition of this.definitions.values()) this.track(this.lead(definition, once(attempted)));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     for (const wake of this.wakeLeaders) wake();
+    for (const lane of this.lanes) lane.wake();
     for (const timer of this.timers) clearTimeout(timer);
     for (const rebuild of this.rebuilds.values()) rebuild.reject(new Error('the projection engine stopped'));
     await Promise.allSettled([...this.tasks]);
@@ -201,7 +236,7 @@ export class ProjectionEngine {
     };
     let after = 0n;
     while (after < position) {
-      const events = await this.readBatch(definition, after, position);
+      const events = await this.readEvents(after, definition.eventTypes, position);
       if (events.length === 0) break;
       await buffer.apply(this.sql, events);
       after = events[events.length - 1].position;
@@ -218,7 +253,8 @@ export class ProjectionEngine {
 
   // ---- leading: one process per projection ----
 
-  private async lead(definition: ProjectionDefinition): Promise<void> {
+  /** @param attempted called once the first attempt to lead is over: lost, failed, or its generations enlisted */
+  private async lead(definition: ProjectionDefinition, attempted: () => void): Promise<void> {
     while (!this.stopped) {
       let session: ReservedSession | undefined;
       try {
@@ -230,7 +266,7 @@ export class ProjectionEngine {
         if (locked) {
           this.log(`projection ${definition.name}: this process projects it`);
           try {
-            await this.project(definition);
+            await this.project(definition, attempted);
           } finally {
             await session.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, definition.name]).catch(() => undefined);
           }
@@ -239,6 +275,7 @@ export class ProjectionEngine {
         if (!(error instanceof LostLeadershipError) && !this.stopped)
           this.log(`projection ${definition.name}: ${(error as Error).message}; retrying`);
       } finally {
+        attempted();
         await session?.release();
       }
       await this.pause(this.lockRetryMs);
@@ -246,7 +283,7 @@ export class ProjectionEngine {
   }
 
   /** Holding the lock: make sure a generation of the current version exists, and run every live generation. */
-  private async project(definition: ProjectionDefinition): Promise<void> {
+  private async project(definition: ProjectionDefinition, enlisted: () => void): Promise<void> {
     await this.dropRetired(definition.name);
     const generations = await this.generationsOf(definition.name);
     const current = generations.find((g) => g.state === 'active');
@@ -265,6 +302,7 @@ export class ProjectionEngine {
     };
     if (current) run(current);
     if (building) run(building);
+    enlisted();
     try {
       while (!this.stopped && runs.size > 0) {
         // A rebuild asked for while we lead starts a new generation beside the running ones.
@@ -280,107 +318,239 @@ export class ProjectionEngine {
     }
   }
 
-  /** Catch up, then follow the log; a building generation becomes active when it reaches the head. */
-  private async runGeneration(definition: ProjectionDefinition, generation: Generation, halt: { requested: boolean }): Promise<void> {
-    this.generationsRunning.add(generation);
-    const started = Date.now();
-    // Documents and checkpoint commit together, so a generation at checkpoint 0 has empty tables.
-    const buffer = new DocumentBuffer<RecordedEvent>(
-      definition,
-      schemaOf(generation.name, generation.generation),
-      generation.checkpoint === 0n,
-    );
-    let read = generation.checkpoint;
-    let applied = 0;
-    // While catching up, one commit runs while the next events are read and applied; never two at once.
-    let committing: Promise<number> | undefined;
-    const committed = async () => {
-      if (committing) applied += await committing.finally(() => (committing = undefined));
-      buffer.trim();
+  /** Runs a generation in a lane until it is retired, halted or the engine stops; rejects if its lane fails. */
+  private runGeneration(definition: ProjectionDefinition, generation: Generation, halt: { requested: boolean }): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.enlist({
+        definition,
+        generation,
+        halt,
+        // Documents and checkpoint commit together, so a generation at checkpoint 0 has empty tables.
+        buffer: new DocumentBuffer<RecordedEvent>(
+          definition,
+          schemaOf(generation.name, generation.generation),
+          generation.checkpoint === 0n,
+        ),
+        applied: 0,
+        started: Date.now(),
+        resolve,
+        reject,
+      });
+    });
+  }
+
+  /** Into a lane that has applied exactly up to the generation's checkpoint, or a lane of its own. */
+  private enlist(member: Member): void {
+    this.generationsRunning.add(member.generation);
+    const lane = [...this.lanes].find((l) => l.read === member.generation.checkpoint && !l.closing);
+    if (lane) {
+      lane.joining.push(member);
+      lane.wake();
+      return;
+    }
+    const fresh: Lane = {
+      read: member.generation.checkpoint,
+      members: new Set(),
+      joining: [member],
+      parked: false,
+      closing: false,
+      wake: () => undefined,
     };
+    this.lanes.add(fresh);
+    this.track(this.runLane(fresh));
+  }
+
+  /**
+   * One read of the log, one apply per member and one transaction for all members' documents and
+   * checkpoints: projections that stand at the same position share the work of following the log.
+   * While catching up, a commit runs while the next events are read and applied; never two at once.
+   */
+  private async runLane(lane: Lane): Promise<void> {
+    let committing: Promise<void> | undefined;
+    const committed = async () => {
+      if (committing) await committing.finally(() => (committing = undefined));
+      for (const member of lane.members) member.buffer.trim();
+    };
+    let uncommitted = 0;
+    let knownHead: bigint | undefined;
+    let prefetch: Promise<{ head: bigint; events: RecordedEvent[] }> | undefined;
     try {
-      while (!this.stopped && !halt.requested && generation.state !== 'retired') {
-        const head = await this.store.headPosition();
-        const events = await this.readBatch(definition, read);
-        const caughtUp = events.length < this.batchSize;
-        const last = events.length > 0 ? events[events.length - 1].position : read;
-        // Positions are gap-free and handed out in commit order: a short batch read after `head` saw everything up to it.
-        read = caughtUp && head > last ? head : last;
-        if (events.length > 0) await buffer.apply(this.sql, events);
-        if (read > generation.checkpoint && (caughtUp || buffer.uncommitted.length >= this.commitEvery)) {
-          const before = applied;
-          await committed();
-          committing = this.commitBatch(generation, buffer, read);
-          committing.catch(() => undefined); // handled when awaited; this only keeps a failure from going unobserved meanwhile
-          if (caughtUp) await committed();
-          if (generation.state === 'building' && Math.floor(applied / 100_000) > Math.floor(before / 100_000)) {
-            this.log(`projection ${definition.name} generation ${generation.generation}: ${applied} events, at ${generation.checkpoint}`);
+      await this.gate;
+      for (;;) {
+        for (const member of lane.joining.splice(0)) {
+          if (member.generation.checkpoint !== lane.read) {
+            this.enlist(member);
+            continue;
           }
+          lane.members.add(member);
+          // The batch read ahead may lack the newcomer's event types.
+          await prefetch?.catch(() => undefined);
+          prefetch = undefined;
+        }
+        for (const member of lane.members) {
+          if (!this.stopped && !member.halt.requested && member.generation.state !== 'retired') continue;
+          lane.members.delete(member);
+          this.generationsRunning.delete(member.generation);
+          member.resolve();
+        }
+        if (lane.members.size === 0) break;
+
+        // Several projections together handle nearly every type: reading the log unfiltered is cheaper than filtering it.
+        const types = lane.members.size === 1 ? [...lane.members][0].definition.eventTypes : undefined;
+        const next = prefetch ?? this.readAfter(lane.read, types, knownHead);
+        prefetch = knownHead = undefined;
+        const { head, events } = await next;
+        const caughtUp = events.length < this.batchSize;
+        const last = events.length > 0 ? events[events.length - 1].position : lane.read;
+        // Positions are gap-free and handed out in commit order: a short batch read after `head` saw everything up to it.
+        lane.read = caughtUp && head > last ? head : last;
+        // Catching up: the next batch is read while this one is applied.
+        if (!caughtUp) prefetch = this.readAfter(lane.read, types);
+        for (const member of lane.members) {
+          const mine = events.filter((event) => handles(member.definition, event.type));
+          if (mine.length > 0) await member.buffer.apply(this.sql, mine);
+        }
+        uncommitted += events.length;
+        const behind = [...lane.members].some((m) => m.generation.checkpoint < lane.read);
+        if (behind && (caughtUp || uncommitted >= this.commitEvery)) {
+          await committed();
+          committing = this.commitLane([...lane.members], lane.read);
+          committing.catch(() => undefined); // handled when awaited; this only keeps a failure from going unobserved meanwhile
+          uncommitted = 0;
+          if (caughtUp) await committed();
         }
         if (!caughtUp) continue;
-        if (generation.state === 'building') {
-          await this.activate(generation);
-          const result = {
-            name: definition.name,
-            generation: generation.generation,
-            events: applied,
-            checkpoint: generation.checkpoint,
-            ms: Date.now() - started,
-          };
-          this.log(`projection ${definition.name}: generation ${generation.generation} active after ${applied} events in ${result.ms} ms`);
-          this.rebuilds.get(definition.name)?.resolve(result);
-        }
-        await this.store.waitForHead(generation.checkpoint, this.idleWaitMs);
+        for (const member of lane.members) if (member.generation.state === 'building') await this.activated(member);
+        if (this.mergeInto(lane)) break;
+        knownHead = await this.parked(lane);
       }
+    } catch (error) {
+      // One failure (a lost connection, lost leadership) stops every member: their leaders start clean.
+      lane.closing = true;
+      for (const member of [...lane.members, ...lane.joining.splice(0)]) {
+        this.generationsRunning.delete(member.generation);
+        member.reject(error as Error);
+      }
+      lane.members.clear();
     } finally {
+      lane.closing = true;
       await committing?.catch(() => undefined);
-      this.generationsRunning.delete(generation);
+      await prefetch?.catch(() => undefined);
+      this.lanes.delete(lane);
+      // A member that joined while this lane was closing needs another lane.
+      for (const member of lane.joining.splice(0)) this.enlist(member);
     }
   }
 
-  private async readBatch(definition: ProjectionDefinition, after: bigint, until?: bigint): Promise<RecordedEvent[]> {
+  /** A caught-up lane hands its members to a parked lane at the same position, so they share the work from now on. */
+  private mergeInto(lane: Lane): boolean {
+    const other = [...this.lanes].find((l) => l !== lane && l.parked && !l.closing && l.read === lane.read);
+    if (!other) return false;
+    lane.closing = true;
+    other.joining.push(...lane.members);
+    lane.members.clear();
+    other.wake();
+    return true;
+  }
+
+  /** Waits for an append after the lane's position (or a joiner, or the engine stopping); resolves to the head seen. */
+  private async parked(lane: Lane): Promise<bigint | undefined> {
+    lane.parked = true;
+    try {
+      let wake!: () => void;
+      const woken = new Promise<undefined>((resolve) => (wake = () => resolve(undefined)));
+      lane.wake = wake;
+      if (this.stopped || lane.joining.length > 0) return undefined;
+      return await Promise.race([this.store.waitForHead(lane.read, this.idleWaitMs), woken]);
+    } finally {
+      lane.parked = false;
+      lane.wake = () => undefined;
+    }
+  }
+
+  /** A building generation that reached the head becomes the one queries read. */
+  private async activated(member: Member): Promise<void> {
+    const { definition, generation } = member;
+    await this.activate(generation);
+    const result = {
+      name: definition.name,
+      generation: generation.generation,
+      events: member.applied,
+      checkpoint: generation.checkpoint,
+      ms: Date.now() - member.started,
+    };
+    this.log(`projection ${definition.name}: generation ${generation.generation} active after ${member.applied} events in ${result.ms} ms`);
+    this.rebuilds.get(definition.name)?.resolve(result);
+  }
+
+  /** The head, then the next batch after `after` (of these event types, if given); the head first: see the caller. */
+  private async readAfter(
+    after: bigint,
+    eventTypes: readonly string[] | undefined,
+    knownHead?: bigint,
+  ): Promise<{ head: bigint; events: RecordedEvent[] }> {
+    const head = knownHead ?? (await this.store.headPosition());
+    return { head, events: await this.readEvents(after, eventTypes) };
+  }
+
+  private async readEvents(after: bigint, eventTypes: readonly string[] | undefined, until?: bigint): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
-    for await (const event of this.store.readAll({
-      after,
-      eventTypes: definition.eventTypes,
-      batchSize: this.batchSize,
-      maxCount: this.batchSize,
-    })) {
+    for await (const event of this.store.readAll({ after, eventTypes, batchSize: this.batchSize, maxCount: this.batchSize })) {
       if (until !== undefined && event.position > until) break;
       events.push(event);
     }
     return events;
   }
 
-  /** Writes the buffer's changes and the checkpoint in one transaction; resolves to the number of events committed. */
-  private async commitBatch(generation: Generation, buffer: DocumentBuffer<RecordedEvent>, checkpoint: bigint): Promise<number> {
-    const { changes, events } = buffer.take();
-    const outcome = await this.sql.transaction(async (tx) => {
-      // The row lock is the last line of defence if two processes ever believed they held the advisory lock.
-      const [row] = await tx.query<{ checkpoint: bigint; state: GenerationState }>(
-        'SELECT checkpoint, state FROM kring_projections WHERE name = $1 AND generation = $2 FOR UPDATE',
-        [generation.name, generation.generation],
+  /** Writes every member's changed documents and their checkpoints in one transaction. */
+  private async commitLane(members: Member[], checkpoint: bigint): Promise<void> {
+    const taken = members.map((member) => ({ member, ...member.buffer.take() }));
+    const written = await this.sql.transaction(async (tx) => {
+      // The row locks are the last line of defence if two processes ever believed they held an advisory lock.
+      const rows = await tx.query<{ name: string; generation: number; checkpoint: bigint; state: GenerationState }>(
+        `SELECT p.name, p.generation, p.checkpoint, p.state FROM kring_projections p
+           JOIN unnest($1::text[], $2::integer[]) AS m(name, generation) USING (name, generation)
+         FOR UPDATE OF p`,
+        [members.map((m) => m.generation.name), members.map((m) => m.generation.generation)],
       );
-      if (row?.state === 'retired') return (generation.state = 'retired');
-      if (!row || row.checkpoint !== generation.checkpoint) throw new LostLeadershipError();
-      await buffer.write(tx, changes);
-      await tx.query('UPDATE kring_projections SET checkpoint = $3 WHERE name = $1 AND generation = $2', [
-        generation.name,
-        generation.generation,
-        checkpoint.toString(),
+      const live: typeof taken = [];
+      for (const entry of taken) {
+        const { generation } = entry.member;
+        const row = rows.find((r) => r.name === generation.name && r.generation === generation.generation);
+        if (row?.state === 'retired') generation.state = 'retired';
+        else if (!row || row.checkpoint !== generation.checkpoint) throw new LostLeadershipError();
+        else live.push(entry);
+      }
+      if (live.length === 0) return live;
+      for (const { member, changes } of live) await member.buffer.write(tx, changes);
+      const names = live.map(({ member }) => member.generation.name);
+      const generations = live.map(({ member }) => member.generation.generation);
+      await tx.query(
+        `UPDATE kring_projections p SET checkpoint = $3
+           FROM unnest($1::text[], $2::integer[]) AS m(name, generation)
+          WHERE p.name = m.name AND p.generation = m.generation`,
+        [names, generations, checkpoint.toString()],
+      );
+      await tx.query('SELECT pg_notify($1, status) FROM unnest($2::text[]) AS status', [
+        STATUS_CHANNEL,
+        live.map(({ member }) => statusPayload({ ...member.generation, checkpoint })),
       ]);
-      await tx.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, statusPayload({ ...generation, checkpoint })]);
-      return 'committed';
+      return live;
     });
-    if (outcome !== 'committed') return 0;
-    generation.checkpoint = checkpoint;
-    this.onBatch?.({ name: generation.name, generation: generation.generation, checkpoint, events: events.length });
-    if (generation.state === 'active') {
-      this.active.set(generation.name, generation);
-      this.notifyWaiters();
-      if (events.length > 0) for (const listener of this.listeners) listener(generation.name, events);
+    for (const { member, events } of written) {
+      const { generation } = member;
+      const before = member.applied;
+      generation.checkpoint = checkpoint;
+      member.applied += events.length;
+      this.onBatch?.({ name: generation.name, generation: generation.generation, checkpoint, events: events.length });
+      if (generation.state === 'building' && Math.floor(member.applied / 100_000) > Math.floor(before / 100_000))
+        this.log(`projection ${generation.name} generation ${generation.generation}: ${member.applied} events, at ${checkpoint}`);
+      if (generation.state === 'active') {
+        this.active.set(generation.name, generation);
+        if (events.length > 0) for (const listener of this.listeners) listener(generation.name, events);
+      }
     }
-    return events.length;
+    this.notifyWaiters();
   }
 
   // ---- generations ----
@@ -512,6 +682,14 @@ export class ProjectionEngine {
       this.wakeLeaders.add(wake);
     });
   }
+}
+
+function once(action: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) action();
+    done = true;
+  };
 }
 
 function statusPayload(generation: Generation): string {

@@ -18,8 +18,11 @@ interface Folded<State> {
   state: State;
   /** Revision of the last folded event; undefined while the stream does not exist. */
   revision: bigint | undefined;
-  /** `<command type>:<commandId>` → position of that command's last event. */
-  handled: ReadonlyMap<string, bigint>;
+  /**
+   * `<command type>:<commandId>` → position of that command's last event. Grown in place by the stream's
+   * lock holder (copying it per command would cost the stream's whole history each time).
+   */
+  handled: Map<string, bigint>;
 }
 
 /** Omit over each member of a union (a request is a command without what the handler reads elsewhere). */
@@ -109,7 +112,7 @@ export class CommandRunner {
           this.remember(streamId, {
             state: events.reduce(kind.decider.evolve, folded.state),
             revision: result.nextExpectedRevision,
-            handled: new Map(folded.handled).set(key, result.position),
+            handled: folded.handled.set(key, result.position),
           });
           return { id: resultId, position: result.position };
         } catch (error) {
@@ -174,7 +177,7 @@ export class CommandRunner {
       if (key) {
         if (!copied) handled = new Map(handled);
         copied = true;
-        (handled as Map<string, bigint>).set(key, recorded.position);
+        handled.set(key, recorded.position);
       }
     }
     const folded = { state, revision, handled };

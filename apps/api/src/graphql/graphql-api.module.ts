@@ -6,11 +6,12 @@ import { ClientErrorFilter } from './errors';
 import { inputValidation, NullsAsAbsentPipe } from './validation';
 
 /**
- * HTTP requests carry their headers; a graphql-ws subscription carries the same in its connection
- * payload ({ Authorization: 'Bearer …' }), which we present as headers so one guard checks both.
+ * HTTP requests carry their headers (Apollo's Fastify integration passes the request itself); a graphql-ws
+ * subscription carries the same in its connection payload ({ Authorization: 'Bearer …' }), which we
+ * present as headers so one guard checks both.
  */
-function contextOf(context: { req?: unknown; connectionParams?: Record<string, unknown> }): { req: unknown } {
-  if (context.req) return { req: context.req };
+function contextOf(context: { headers?: unknown; connectionParams?: Record<string, unknown> }): { req: unknown } {
+  if (context.headers) return { req: context };
   const params = context.connectionParams ?? {};
   const header = (name: string) => params[name] ?? params[name.toLowerCase()];
   return {

@@ -51,7 +51,7 @@ export type DocumentTables = Record<string, Map<string, unknown>>;
 const handledTypes = new WeakMap<ProjectionDefinition, ReadonlySet<string>>();
 
 /** Whether the projection handles this event type (a Set per projection: this runs for every event of a rebuild). */
-function handles(projection: ProjectionDefinition, type: string): boolean {
+export function handles(projection: ProjectionDefinition, type: string): boolean {
   let types = handledTypes.get(projection);
   if (!types) handledTypes.set(projection, (types = new Set(projection.eventTypes)));
   return types.has(type);
