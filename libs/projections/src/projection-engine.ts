@@ -99,6 +99,8 @@ export const schemaOf = (name: string, generation: number): string => `kring_rm_
  * a new generation beside the active one and switches when caught up, so queries never see a
  * half-built model. A session-level advisory lock per projection makes one process its projector;
  * other processes follow the checkpoints through NOTIFY and answer queries from the same tables.
+ * The generations a process runs that stand at the same position form a lane: one read of the log and
+ * one transaction per batch for all of them.
  */
 export class ProjectionEngine {
   private readonly definitions = new Map<string, ProjectionDefinition>();
