@@ -3,7 +3,8 @@
  *
  * recordMeeting through the whole HTTP path (JWT check, Apollo, class-validator, CommandBus, decide,
  * append with expected revision) with 8 concurrent clients, next to the raw single-append rate of the
- * same store measured in the same run: 8 writers calling appendToStream with one event each.
+ * same kind of store measured in the same run: 8 writers calling appendToStream with one event each, on a
+ * store of its own (the API's store holds only what the API wrote, so its projections see real events).
  * The API runs as its own process, built as `npm run start:prod` runs it, so client and server do not
  * share an event loop. Each client is a coach recording meetings of their own network; a second round
  * puts all 8 clients on one network, where commands queue behind each other.
@@ -12,6 +13,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { openEventStore } from '@kring/event-store';
@@ -25,6 +27,8 @@ const { values: args } = parseArgs({
 const SECONDS = Number(args.seconds);
 const CLIENTS = 8;
 const MEMBERS = 8;
+/** USER_HZ: /proc reports CPU time in these ticks; 100 on every Linux build we run on. */
+const CLOCK_TICKS = 100;
 
 async function networkWithMembers(api: GraphqlClient, token: string, n: number): Promise<{ networkId: string; members: string[] }> {
   const network = await api.mutate(
@@ -62,8 +66,9 @@ function recordMeeting(api: GraphqlClient, token: string, { networkId, members }
   );
 }
 
-/** The store's own limit: 8 writers appending one event each, on the store the API will use next. */
-async function rawSingleAppends(fresh: FreshStore) {
+/** The store's own limit: 8 writers appending one event each, on an empty store of the adapter the API uses next. */
+async function rawSingleAppends(target: StoreTarget) {
+  const fresh = await target.fresh('bench-raw-appends');
   const store = await openEventStore(fresh.config);
   try {
     const metadata = { actorId: 'coach-1', actorRoles: ['FACILITATOR'], commandId: randomUUID(), correlationId: randomUUID() };
@@ -74,6 +79,7 @@ async function rawSingleAppends(fresh: FreshStore) {
     );
   } finally {
     await store.close();
+    await fresh.dispose();
   }
 }
 
@@ -103,31 +109,74 @@ async function startServer(fresh: FreshStore, port: number): Promise<ChildProces
   throw new Error('the API did not answer /health within 60 s');
 }
 
+/** CPU time a process has used so far, in ms (Linux /proc; undefined elsewhere). */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  try {
+    // Fields 14 and 15 (utime, stime) after the command name, which may itself hold spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+const perCommand = (ms: number, commands: number): number | null => (Number.isFinite(ms) ? Number((ms / commands).toFixed(3)) : null);
+
+/** The projections ran alongside: a read after the last command sees every meeting (a bench without them would flatter). */
+async function readModelKeptUp(api: GraphqlClient, token: string, networkId: string, meetings: number, after: bigint): Promise<void> {
+  const started = performance.now();
+  const { data, errors } = await api.graphql<{ network: { meetingsHeld: number } | null }>(
+    'query($id: ID!, $after: Position) { network(id: $id, after: $after) { meetingsHeld } }',
+    { id: networkId, after: after.toString() },
+    token,
+  );
+  if (errors || data?.network?.meetingsHeld !== meetings)
+    throw new Error(`the read model did not keep up: ${JSON.stringify(errors ?? data)}, expected ${meetings} meetings`);
+  log(
+    `read model after the last command          ${meetings} meetings on network 1, visible after ${Math.round(performance.now() - started)} ms`,
+  );
+}
+
 async function benchStore(target: StoreTarget, port: number) {
+  log(`\n== ${target.adapter}: ${CLIENTS} clients for ${SECONDS}s each round`);
+  const raw = await rawSingleAppends(target);
+  log(`store: 1-event appends, ${CLIENTS} writers             ${raw.perSec} appends/s`);
   const fresh = await target.fresh('bench-commands');
   let server: ChildProcess | undefined;
   try {
-    log(`\n== ${target.adapter}: ${CLIENTS} clients for ${SECONDS}s each round`);
-    const raw = await rawSingleAppends(fresh);
-    log(`store: 1-event appends, ${CLIENTS} writers             ${raw.perSec} appends/s`);
-
     server = await startServer(fresh, port);
     const api = graphqlClient(`http://127.0.0.1:${port}`);
     const token = await signToken('coach-1', ['FACILITATOR'], { expiresIn: '1h' });
     const networks: Array<{ networkId: string; members: string[] }> = [];
     for (let n = 0; n < CLIENTS; n++) networks.push(await networkWithMembers(api, token, n));
 
-    const own = await forSeconds(CLIENTS, SECONDS, (w, n) => recordMeeting(api, token, networks[w], n));
+    const recorded = new Map<string, number>();
+    let last = 0n;
+    const record = async (network: (typeof networks)[number], n: number) => {
+      const { position } = await recordMeeting(api, token, network, n);
+      recorded.set(network.networkId, (recorded.get(network.networkId) ?? 0) + 1);
+      if (BigInt(position) > last) last = BigInt(position);
+    };
+
+    const cpuBefore = { server: cpuMsOf(server.pid), client: process.cpuUsage() };
+    const own = await forSeconds(CLIENTS, SECONDS, (w, n) => record(networks[w], n));
     const p50 = percentile(own.latencies, 50);
     const p99 = percentile(own.latencies, 99);
     log(
       `recordMeeting over HTTP, own network each   ${own.perSec} commands/s  p50 ${p50} ms  p99 ${p99} ms  (${pct(own.perSec, raw.perSec)} of raw; target >= 50%)`,
     );
+    const client = process.cpuUsage(cpuBefore.client);
+    const cpuPerCommand = {
+      server: perCommand((cpuMsOf(server.pid) ?? NaN) - (cpuBefore.server ?? NaN), own.count),
+      client: perCommand((client.user + client.system) / 1000, own.count),
+    };
+    log(`CPU per command: API process ${cpuPerCommand.server} ms, bench client ${cpuPerCommand.client} ms (the database's not counted)`);
 
-    const shared = await forSeconds(CLIENTS, SECONDS, (_, n) => recordMeeting(api, token, networks[0], n));
+    const shared = await forSeconds(CLIENTS, SECONDS, (_, n) => record(networks[0], n));
     log(
       `recordMeeting over HTTP, all on one network  ${shared.perSec} commands/s  p50 ${percentile(shared.latencies, 50)} ms  p99 ${percentile(shared.latencies, 99)} ms`,
     );
+    await readModelKeptUp(api, token, networks[0].networkId, recorded.get(networks[0].networkId) ?? 0, last);
     return {
       adapter: target.adapter,
       clients: CLIENTS,
@@ -136,6 +185,8 @@ async function benchStore(target: StoreTarget, port: number) {
       p99Ms: p99,
       rawSingleAppendsPerSec: raw.perSec,
       ratioToRaw: Number((own.perSec / raw.perSec).toFixed(2)),
+      serverCpuMsPerCommand: cpuPerCommand.server,
+      clientCpuMsPerCommand: cpuPerCommand.client,
       oneNetworkCommandsPerSec: shared.perSec,
       oneNetworkP99Ms: percentile(shared.latencies, 99),
     };

@@ -1,5 +1,6 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { NetworkChanges } from '../../apps/api/src/network/network-changes';
 import { ReadModels } from '../../apps/api/src/read-models/read-models';
 import { RunningApi, startApi } from '../support/api';
 import { networkCharter, newParticipant } from '../support/fixtures';
@@ -497,6 +498,8 @@ function queriesOverHttp(target: StoreTarget): void {
         );
       });
       await sleep(300);
+      const changes = api.app.get(NetworkChanges);
+      expect(changes.subscribers(networkId)).toBe(1);
       const member = await register('Live');
       await run('joinNetwork', { networkId, participantId: member, role: 'PARTICIPANT', joinedOn: '2024-01-02' });
       await run('recordMeeting', { networkId, heldOn: '2024-01-08', activity: 'koffie', attended: [member], absent: [] });
@@ -504,6 +507,9 @@ function queriesOverHttp(target: StoreTarget): void {
       await client.dispose();
       expect(pushed.at(-1)).toEqual({ id: networkId, meetingsHeld: 1, size: 1 });
       expect(pushed.every((network) => network.size === 1)).toBe(true);
+      // Once nobody listens, projected changes to the network no longer read it back for a push.
+      for (let waited = 0; changes.subscribers(networkId) > 0 && waited < 5000; waited += 50) await sleep(50);
+      expect(changes.subscribers(networkId)).toBe(0);
     });
 
     it('a rebuild while queries run never answers an error or an empty result, and ends identical', async () => {

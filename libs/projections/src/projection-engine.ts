@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { handles, ProjectionDefinition } from '@kring/domain';
 import { EventStore, migrate, RecordedEvent, ReservedSession, SqlDriver } from '@kring/event-store';
 import { DocumentBuffer } from './document-buffer';
@@ -17,6 +18,8 @@ export interface ProjectionEngineOptions {
   commitEvery?: number;
   /** How long a follower sleeps without news before it looks at the log again (a safety net). */
   idleWaitMs?: number;
+  /** Shortest time between the starts of two live rounds of a lane: under load each round takes in every append since. */
+  roundIntervalMs?: number;
   /** How often a process without the lock tries to take over a projection. */
   lockRetryMs?: number;
   log?: (message: string) => void;
@@ -124,6 +127,7 @@ export class ProjectionEngine {
   private readonly commitEvery: number;
   private readonly idleWaitMs: number;
   private readonly lockRetryMs: number;
+  private readonly roundIntervalMs: number;
   private readonly log: (message: string) => void;
   private readonly onBatch?: ProjectionEngineOptions['onBatch'];
 
@@ -138,6 +142,7 @@ export class ProjectionEngine {
     this.commitEvery = options.commitEvery ?? 25_000;
     this.idleWaitMs = options.idleWaitMs ?? 1000;
     this.lockRetryMs = options.lockRetryMs ?? 2000;
+    this.roundIntervalMs = options.roundIntervalMs ?? 5;
     this.log = options.log ?? (() => undefined);
     this.onBatch = options.onBatch;
   }
@@ -376,6 +381,7 @@ export class ProjectionEngine {
     let uncommitted = 0;
     let knownHead: bigint | undefined;
     let prefetch: Promise<{ head: bigint; events: RecordedEvent[] }> | undefined;
+    let roundStarted = 0;
     try {
       await this.gate;
       for (;;) {
@@ -399,6 +405,7 @@ export class ProjectionEngine {
 
         // Several projections together handle nearly every type: reading the log unfiltered is cheaper than filtering it.
         const types = lane.members.size === 1 ? [...lane.members][0].definition.eventTypes : undefined;
+        roundStarted = performance.now();
         const next = prefetch ?? this.readAfter(lane.read, types, knownHead);
         prefetch = knownHead = undefined;
         const { head, events } = await next;
@@ -425,6 +432,9 @@ export class ProjectionEngine {
         for (const member of lane.members) if (member.generation.state === 'building') await this.activated(member);
         if (this.mergeInto(lane)) break;
         knownHead = await this.parked(lane);
+        // Following a busy log, a round per append would cost more than the appends: let a few gather.
+        const gathering = roundStarted + this.roundIntervalMs - performance.now();
+        if (gathering > 0 && knownHead !== undefined) await sleep(gathering);
       }
     } catch (error) {
       // One failure (a lost connection, lost leadership) stops every member: their leaders start clean.

@@ -5,12 +5,17 @@ import { ReadModels } from '../read-models/read-models';
 
 const topicOf = (networkId: string) => `networkChanged.${networkId}`;
 
-/** Pushes a network to its `networkChanged` subscribers after each committed projection batch that touched it. */
+/**
+ * Pushes a network to its `networkChanged` subscribers after each committed projection batch that touched it.
+ * Only networks someone subscribed to are read back: commands must not pay for pushes nobody receives.
+ */
 @Injectable()
 export class NetworkChanges implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly pubSub = new PubSub();
   private readonly logger = new Logger('NetworkChanges');
   private unsubscribe?: () => void;
+  /** Network id → open subscriptions in this process. */
+  private readonly watched = new Map<string, number>();
 
   constructor(private readonly readModels: ReadModels) {}
 
@@ -18,7 +23,10 @@ export class NetworkChanges implements OnApplicationBootstrap, OnModuleDestroy {
     this.unsubscribe = this.readModels.engine.onProjected((projection, events) => {
       if (projection !== 'networks') return;
       const touched = new Set<string>();
-      for (const event of events) if (typeof event.data.networkId === 'string') touched.add(event.data.networkId);
+      for (const event of events) {
+        const { networkId } = event.data;
+        if (typeof networkId === 'string' && this.watched.has(networkId)) touched.add(networkId);
+      }
       if (touched.size > 0) void this.publish([...touched]);
     });
   }
@@ -27,8 +35,27 @@ export class NetworkChanges implements OnApplicationBootstrap, OnModuleDestroy {
     this.unsubscribe?.();
   }
 
+  /** Open `networkChanged` subscriptions to this network in this process. */
+  subscribers(networkId: string): number {
+    return this.watched.get(networkId) ?? 0;
+  }
+
   subscribe(networkId: string): AsyncIterableIterator<unknown> {
-    return this.pubSub.asyncIterableIterator(topicOf(networkId));
+    const iterator = this.pubSub.asyncIterableIterator<unknown>(topicOf(networkId));
+    this.watched.set(networkId, (this.watched.get(networkId) ?? 0) + 1);
+    let open = true;
+    const close = iterator.return.bind(iterator);
+    // graphql-ws ends a subscription (client stop or disconnect) by calling return() on its iterator.
+    iterator.return = () => {
+      if (open) {
+        open = false;
+        const left = (this.watched.get(networkId) ?? 1) - 1;
+        if (left > 0) this.watched.set(networkId, left);
+        else this.watched.delete(networkId);
+      }
+      return close();
+    };
+    return iterator;
   }
 
   private async publish(networkIds: string[]): Promise<void> {
