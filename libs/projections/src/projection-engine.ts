@@ -41,6 +41,18 @@ export class StaleReadModelError extends Error {
 /** The checkpoint row changed under us: another process projects this generation now. */
 class LostLeadershipError extends Error {}
 
+/** One projection's own code or documents failed (an event it cannot apply, a document its tables refuse). */
+class ProjectionFailedError extends Error {
+  constructor(
+    readonly projection: string,
+    doing: string,
+    cause: unknown,
+  ) {
+    super(`projection ${projection} failed ${doing}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'ProjectionFailedError';
+  }
+}
+
 type GenerationState = 'building' | 'active' | 'retired';
 
 interface Generation {
@@ -116,6 +128,8 @@ export class ProjectionEngine {
   >();
   private readonly generationsRunning = new Set<Generation>();
   private readonly lanes = new Set<Lane>();
+  /** Projections this process leads whose last attempt failed in their own code or documents, until they commit again. */
+  private readonly failures = new Map<string, { message: string; since: Date }>();
   /** Lanes start reading once every projection's first leadership attempt is done, so a cold start shares one lane. */
   private gate: Promise<void> = Promise.resolve();
   private readonly tasks = new Set<Promise<unknown>>();
@@ -183,6 +197,18 @@ export class ProjectionEngine {
 
   checkpoint(name: string): bigint {
     return this.active.get(name)?.checkpoint ?? -1n;
+  }
+
+  /**
+   * Each projection's checkpoint as this process knows it, and why it is stuck if this process leads it and its
+   * last attempt failed (an event it cannot apply): the same failure recurs on every retry until the code is fixed.
+   */
+  status(): Array<{ name: string; checkpoint: bigint; failing?: { message: string; since: Date } }> {
+    return this.projections.map((name) => ({
+      name,
+      checkpoint: this.checkpoint(name),
+      ...(this.failures.has(name) ? { failing: this.failures.get(name) } : {}),
+    }));
   }
 
   /** Called with the events of each committed batch of an active generation: the hook for live updates. */
@@ -279,8 +305,9 @@ export class ProjectionEngine {
           }
         }
       } catch (error) {
+        if (error instanceof ProjectionFailedError) this.failures.set(definition.name, { message: error.message, since: new Date() });
         if (!(error instanceof LostLeadershipError) && !this.stopped)
-          this.log(`projection ${definition.name}: ${(error as Error).message}; retrying`);
+          this.log(`projection ${definition.name}: ${(error as Error).message}; retrying in ${this.lockRetryMs} ms`);
       } finally {
         attempted();
         await session?.release();
@@ -332,12 +359,7 @@ export class ProjectionEngine {
         definition,
         generation,
         halt,
-        // Documents and checkpoint commit together, so a generation at checkpoint 0 has empty tables.
-        buffer: new DocumentBuffer<RecordedEvent>(
-          definition,
-          schemaOf(generation.name, generation.generation),
-          generation.checkpoint === 0n,
-        ),
+        buffer: bufferFrom(generation, definition),
         applied: 0,
         started: Date.now(),
         resolve,
@@ -417,7 +439,10 @@ export class ProjectionEngine {
         if (!caughtUp) prefetch = this.readAfter(lane.read, types);
         for (const member of lane.members) {
           const mine = events.filter((event) => handles(member.definition, event.type));
-          if (mine.length > 0) await member.buffer.apply(this.sql, mine);
+          if (mine.length > 0)
+            await member.buffer
+              .apply(this.sql, mine)
+              .catch(failedAs(member, `applying the events after position ${mine[0].position - 1n}`));
         }
         uncommitted += events.length;
         const behind = [...lane.members].some((m) => m.generation.checkpoint < lane.read);
@@ -437,9 +462,16 @@ export class ProjectionEngine {
         if (gathering > 0 && knownHead !== undefined) await sleep(gathering);
       }
     } catch (error) {
-      // One failure (a lost connection, lost leadership) stops every member: their leaders start clean.
       lane.closing = true;
+      const culprit = error instanceof ProjectionFailedError ? error.projection : undefined;
       for (const member of [...lane.members, ...lane.joining.splice(0)]) {
+        if (culprit !== undefined && member.generation.name !== culprit) {
+          // Not its fault: it starts again from its committed checkpoint at once, in a lane without the culprit.
+          this.generationsRunning.delete(member.generation);
+          this.enlist({ ...member, buffer: bufferFrom(member.generation, member.definition) });
+          continue;
+        }
+        // Its own failure, or one nobody can be blamed for (a lost connection, lost leadership): its leader starts clean.
         this.generationsRunning.delete(member.generation);
         member.reject(error as Error);
       }
@@ -534,7 +566,8 @@ export class ProjectionEngine {
         else live.push(entry);
       }
       if (live.length === 0) return live;
-      for (const { member, changes } of live) await member.buffer.write(tx, changes);
+      for (const { member, changes } of live)
+        await member.buffer.write(tx, changes).catch(failedAs(member, `writing its documents up to position ${checkpoint}`));
       const names = live.map(({ member }) => member.generation.name);
       const generations = live.map(({ member }) => member.generation.generation);
       await tx.query(
@@ -551,6 +584,7 @@ export class ProjectionEngine {
     });
     for (const { member, events } of written) {
       const { generation } = member;
+      this.failures.delete(generation.name);
       const before = member.applied;
       generation.checkpoint = checkpoint;
       member.applied += events.length;
@@ -694,6 +728,17 @@ export class ProjectionEngine {
       this.wakeLeaders.add(wake);
     });
   }
+}
+
+/** A buffer for a generation as committed: documents and checkpoint commit together, so at checkpoint 0 its tables are empty. */
+function bufferFrom(generation: Generation, definition: ProjectionDefinition): DocumentBuffer<RecordedEvent> {
+  return new DocumentBuffer<RecordedEvent>(definition, schemaOf(generation.name, generation.generation), generation.checkpoint === 0n);
+}
+
+function failedAs(member: Member, doing: string): (error: unknown) => never {
+  return (error) => {
+    throw new ProjectionFailedError(member.generation.name, doing, error);
+  };
 }
 
 function once(action: () => void): () => void {

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Injectable } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { EventStore } from '@kring/event-store';
 import { EVENT_STORE } from '../event-store/event-store.module';
+import { ReadModels } from '../read-models/read-models';
 
 @Injectable()
 export class EventLogHealthIndicator {
@@ -21,17 +22,43 @@ export class EventLogHealthIndicator {
   }
 }
 
+/**
+ * Each projection's checkpoint, and the error of one this process leads that keeps failing (say, on an event it
+ * cannot apply). Reported, not a reason for 503: commands still work, and the other read models still follow the log.
+ */
+@Injectable()
+export class ReadModelsHealthIndicator {
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly readModels: ReadModels,
+  ) {}
+
+  check(key: string) {
+    const projections = Object.fromEntries(
+      this.readModels.engine.status().map(({ name, checkpoint, failing }) => [
+        name,
+        {
+          checkpoint: checkpoint.toString(),
+          ...(failing ? { failing: { message: failing.message, since: failing.since.toISOString() } } : {}),
+        },
+      ]),
+    );
+    return this.health.check(key).up({ projections });
+  }
+}
+
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly eventLog: EventLogHealthIndicator,
+    private readonly readModels: ReadModelsHealthIndicator,
   ) {}
 
-  /** 200 with the adapter and the head of the log when the log answers, 503 otherwise. */
+  /** 200 with the adapter, the head of the log and the projections' checkpoints when the log answers, 503 otherwise. */
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.eventLog.check('eventLog')]);
+    return this.health.check([() => this.eventLog.check('eventLog'), () => this.readModels.check('readModels')]);
   }
 }

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { EventLogHealthIndicator, HealthController } from './health.controller';
+import { EventLogHealthIndicator, HealthController, ReadModelsHealthIndicator } from './health.controller';
 
 @Module({
   imports: [TerminusModule],
   controllers: [HealthController],
-  providers: [EventLogHealthIndicator],
+  providers: [EventLogHealthIndicator, ReadModelsHealthIndicator],
 })
 export class HealthModule {}
