@@ -4,6 +4,8 @@
  * Per store: generates a realistic log (test/support/realistic-log.ts: many networks of all four
  * methods, three years of weekly meetings), then measures in the same run
  * - the raw read-all rate: every event of the log read through the port, in batches;
+ * - the projections' own code: every event read again and applied to documents in memory, nothing written
+ *   (apply time = that pass minus read-all): the floor under any rebuild on this machine;
  * - a full rebuild of all projections from an empty read side (events of the log / wall time until
  *   every projection has caught up), against a target of >= 50% of read-all;
  * - append-to-visible lag while 8 writers record meetings: from the start of the append until the
@@ -12,7 +14,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { openEventStoreWithSql } from '@kring/event-store';
+import { applyEvents, DocumentTables } from '@kring/domain';
+import { openEventStoreWithSql, RecordedEvent } from '@kring/event-store';
 import { ProjectionEngine } from '@kring/projections';
 import { PROJECTIONS } from '../apps/api/src/read-models/read-models';
 import { generateRealisticLog } from '../test/support/realistic-log';
@@ -30,6 +33,18 @@ const EVENTS = Number(args.events);
 const SECONDS = Number(args.seconds);
 const WRITERS = 8;
 
+async function* batchesOf(events: AsyncIterable<RecordedEvent>, size: number): AsyncGenerator<RecordedEvent[]> {
+  let batch: RecordedEvent[] = [];
+  for await (const event of events) {
+    batch.push(event);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
 async function benchStore(target: StoreTarget) {
   const fresh = await target.fresh('bench-projections');
   const { store, sql } = await openEventStoreWithSql(fresh.config);
@@ -46,8 +61,20 @@ async function benchStore(target: StoreTarget) {
     const readStarted = performance.now();
     let read = 0;
     for await (const _ of store.readAll({ batchSize: 2000 })) read++;
-    const readAllPerSec = perSec(read, performance.now() - readStarted);
+    const readAllMs = performance.now() - readStarted;
+    const readAllPerSec = perSec(read, readAllMs);
     log(`read-all through the port                 ${readAllPerSec} events/s`);
+
+    // What the projections' own code costs, without a database write: the floor under any rebuild here.
+    const tables = new Map(PROJECTIONS.map((projection) => [projection, {} as DocumentTables]));
+    const applyStarted = performance.now();
+    for await (const batch of batchesOf(store.readAll({ batchSize: 5000 }), 5000))
+      for (const [projection, documents] of tables) applyEvents(projection, documents, batch);
+    const applyMs = performance.now() - applyStarted - readAllMs;
+    tables.clear();
+    log(
+      `read-all and apply in memory, no writes   ${perSec(total, applyMs + readAllMs)} events/s (apply alone ${Math.round(applyMs)} ms, read ${Math.round(readAllMs)} ms)`,
+    );
 
     const head = await store.headPosition();
     let progressAt = 0;
@@ -94,6 +121,8 @@ async function benchStore(target: StoreTarget) {
       rebuildEventsPerSec: rebuildPerSec,
       rebuildRatioToReadAll: Number((rebuildPerSec / readAllPerSec).toFixed(2)),
       rebuildSeconds: Number((rebuildMs / 1000).toFixed(1)),
+      readAllSeconds: Number((readAllMs / 1000).toFixed(1)),
+      applyInMemorySeconds: Number((applyMs / 1000).toFixed(1)),
       lagP50Ms: p50,
       lagP99Ms: p99,
       writers: WRITERS,
