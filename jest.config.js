@@ -12,6 +12,8 @@ module.exports = {
     '^@kring/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
     '^@kring/projections$': '<rootDir>/libs/projections/src',
     '^@kring/projections/(.*)$': '<rootDir>/libs/projections/src/$1',
+    '^@kring/privacy$': '<rootDir>/libs/privacy/src',
+    '^@kring/privacy/(.*)$': '<rootDir>/libs/privacy/src/$1',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   moduleFileExtensions: ['ts', 'js', 'json'],

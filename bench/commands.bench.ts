@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { openEventStore } from '@kring/event-store';
-import { GraphqlClient, graphqlClient, signToken, TEST_AUTH_SECRET } from '../test/support/graphql-client';
+import { GraphqlClient, graphqlClient, signToken, TEST_AUTH_SECRET, TEST_MASTER_KEY } from '../test/support/graphql-client';
 import { FreshStore, pgliteTarget, postgresTarget, StoreTarget } from '../test/support/targets';
 import { forSeconds, log, pct, percentile } from './support';
 
@@ -91,6 +91,9 @@ async function startServer(fresh: FreshStore, port: number): Promise<ChildProces
       KRING_DATA_DIR: '',
       ...fresh.env,
       KRING_AUTH_SECRET: TEST_AUTH_SECRET,
+      KRING_MASTER_KEY: TEST_MASTER_KEY,
+      // Eight clients as fast as they can: far beyond what one person's token is allowed by default.
+      KRING_RATE_LIMIT: '100000000',
       PORT: String(port),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -146,7 +149,8 @@ async function benchStore(target: StoreTarget, port: number) {
   try {
     server = await startServer(fresh, port);
     const api = graphqlClient(`http://127.0.0.1:${port}`);
-    const token = await signToken('coach-1', ['FACILITATOR'], { expiresIn: '1h' });
+    // A project leader starts the networks (a facilitator may not) and records every meeting.
+    const token = await signToken('coach-1', ['PROJECT_LEADER'], { expiresIn: '1h' });
     const networks: Array<{ networkId: string; members: string[] }> = [];
     for (let n = 0; n < CLIENTS; n++) networks.push(await networkWithMembers(api, token, n));
 

@@ -376,15 +376,10 @@ function queriesOverHttp(target: StoreTarget): void {
       const [ina, jan, kees] = [await register('Ina'), await register('Jan'), await register('Kees')];
       for (const participantId of [ina, jan, kees])
         await run('joinNetwork', { networkId, participantId, role: 'PARTICIPANT', joinedOn: '2024-01-02' });
-      const ina_ = await api.token(ina, []);
-      const share = await api.mutate(
-        'shareInformation',
-        { participantId: ina, topic: 'schulden', sharedWith: [jan, kees], on: '2024-02-01' },
-        ina_,
-      );
+      // Staff record what Ina tells whom, on her behalf; a topic is found however it is typed.
+      await run('shareInformation', { participantId: ina, topic: 'Schulden ', sharedWith: [jan, kees], on: '2024-02-01' });
       const between = await instantBetweenAppends();
-      last = (await api.mutate('unshareInformation', { participantId: ina, topic: 'schulden', from: [kees], on: '2024-03-01' }, ina_))
-        .position;
+      await run('unshareInformation', { participantId: ina, topic: 'schulden', from: [kees], on: '2024-03-01' });
       const who =
         'query($id: ID!, $at: DateTime, $after: Position) { whoKnew(participantId: $id, topic: "schulden", at: $at, after: $after) { personId source since until } }';
       // Reading the trail is itself a read of the topic: the auditor knows from then on (READ_RECORD), once.
@@ -398,7 +393,6 @@ function queriesOverHttp(target: StoreTarget): void {
         ['auditor-1', 'READ_RECORD', true],
       ]);
       expect(Date.parse(all[0].since!)).toBeLessThan(Date.parse(between));
-      expect(share.position).toBeDefined();
       expect((await ask(between)).map((k) => k.personId)).toEqual([jan, kees]);
       const now = await ask(new Date(Date.now() + 1000).toISOString());
       expect(now.map((k) => [k.personId, k.source])).toEqual([
@@ -415,6 +409,7 @@ function queriesOverHttp(target: StoreTarget): void {
       const networkId = await startNetwork('PEER_NETWORK');
       const lotte = await register('Lotte');
       await run('joinNetwork', { networkId, participantId: lotte, role: 'PARTICIPANT', joinedOn: '2024-01-02' });
+      await run('assignFacilitator', { networkId, staffId: 'coach-7', name: 'Coach Zeven' });
       const reader = await api.token('coach-7', ['FACILITATOR']);
       const names = await api.graphql<{ network: { members: Array<{ displayName: string }> } }>(
         'query($id: ID!, $after: Position) { network(id: $id, after: $after) { members { displayName } } }',

@@ -4,25 +4,34 @@ import type { EventStore } from '@kring/event-store';
 import { AppModule } from '../../apps/api/src/app.module';
 import { httpAdapter } from '../../apps/api/src/http-adapter';
 import { EVENT_STORE } from '../../apps/api/src/event-store/event-store.module';
-import { GraphqlClient, graphqlClient, signToken, TEST_AUTH_SECRET } from './graphql-client';
-import type { StoreTarget } from './targets';
+import { GraphqlClient, graphqlClient, signToken, TEST_AUTH_SECRET, TEST_MASTER_KEY } from './graphql-client';
+import type { FreshStore, StoreTarget } from './targets';
 
 /** The real Nest app on a fresh store, listening on a free port, with a way to sign tokens it accepts. */
 export interface RunningApi extends GraphqlClient {
   url: string;
   app: INestApplication;
   store: EventStore;
+  /** The store it runs on (its configuration and environment), to open it again once the API has stopped. */
+  fresh: FreshStore;
   token: typeof signToken;
+  /** Stops the API and keeps its store. */
+  stop(): Promise<void>;
+  /** Stops the API (if running) and removes its store. */
   close(): Promise<void>;
 }
 
-export async function startApi(target: StoreTarget, label: string): Promise<RunningApi> {
+export async function startApi(target: StoreTarget, label: string, env: Record<string, string> = {}): Promise<RunningApi> {
   const fresh = await target.fresh(label);
   Object.assign(process.env, {
     KRING_DATABASE_URL: '',
     KRING_DATA_DIR: '',
     KRING_AUTH_JWKS_URL: '',
     KRING_AUTH_SECRET: TEST_AUTH_SECRET,
+    KRING_MASTER_KEY: TEST_MASTER_KEY,
+    // Suites send hundreds of requests a minute with one token; the limit itself has a test of its own.
+    KRING_RATE_LIMIT: '1000000',
+    ...env,
     ...fresh.env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
@@ -30,14 +39,18 @@ export async function startApi(target: StoreTarget, label: string): Promise<Runn
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= app.close());
   return {
     url,
     app,
     store: app.get<EventStore>(EVENT_STORE),
+    fresh,
     token: signToken,
     ...graphqlClient(url),
+    stop,
     async close() {
-      await app.close();
+      await stop();
       await fresh.dispose();
     },
   };

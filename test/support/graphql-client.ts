@@ -16,6 +16,8 @@ export interface CommandResultJson {
 
 /** A secret for the API under test; servers started by tests and benchmarks get it as KRING_AUTH_SECRET. */
 export const TEST_AUTH_SECRET = randomBytes(24).toString('base64url');
+/** The master key that wraps the subject keys of the API under test (KRING_MASTER_KEY). */
+export const TEST_MASTER_KEY = randomBytes(32).toString('base64url');
 
 export function signToken(
   sub: string,

@@ -16,6 +16,12 @@ function random(seed: number): () => number {
 
 const dayOf = (week: number, weekday = 0) => new Date(START + (week * 7 + weekday) * 86_400_000).toISOString().slice(0, 10);
 const event = (type: string, data: Record<string, unknown>): NewEvent => ({ type, data: data as NewEvent['data'] });
+/**
+ * Text in the shape the API stores it (`ks1.…`), of the same length as a sealed value, without keys:
+ * projections only carry sealed values, so a generated log costs them what a real one does.
+ */
+const sealed = (text: string) =>
+  `ks1.${Buffer.from(text).toString('base64url')}.${'A'.repeat(16)}.${'B'.repeat(Math.ceil(((text.length + 16) * 4) / 3))}`;
 
 interface Person {
   id: string;
@@ -52,7 +58,11 @@ function* networkHistory(n: number): Generator<Array<{ streamId: string; events:
           cadenceWeeks: 1,
           startedOn: dayOf(0),
         }),
-        event('FacilitatorAssigned', { networkId, staffId: `coach-${n % 40}`, personal: { subjectId: `coach-${n % 40}`, name: 'Coach' } }),
+        event('FacilitatorAssigned', {
+          networkId,
+          staffId: `coach-${n % 40}`,
+          personal: { subjectId: `coach-${n % 40}`, name: sealed('Coach') },
+        }),
       );
       for (const person of people) {
         personal(
@@ -61,7 +71,7 @@ function* networkHistory(n: number): Generator<Array<{ streamId: string; events:
             participantId: person.id,
             municipality,
             consentToEvaluation: true,
-            personal: { subjectId: person.id, displayName: `Deelnemer ${n}` },
+            personal: { subjectId: person.id, displayName: sealed(`Deelnemer ${n}`) },
           }),
         );
         personal(
@@ -89,7 +99,7 @@ function* networkHistory(n: number): Generator<Array<{ streamId: string; events:
             networkId,
             participantId: leaving.id,
             leftOn: dayOf(week),
-            personal: { subjectId: leaving.id, reason: 'verhuisd' },
+            personal: { subjectId: leaving.id, reason: sealed('verhuisd') },
           }),
         );
       }
@@ -103,10 +113,10 @@ function* networkHistory(n: number): Generator<Array<{ streamId: string; events:
             networkId,
             meetingId: randomUUID(),
             heldOn: dayOf(week, 2),
-            activity: 'koffie',
             attended: attended.map((p) => p.id),
             absent: absent.map((p) => p.id),
             sequence: meetings,
+            personal: { subjectId: networkId, activity: sealed('koffie') },
           }),
         );
       }
@@ -115,8 +125,8 @@ function* networkHistory(n: number): Generator<Array<{ streamId: string; events:
           event('ContactOutsideMeetingsReported', {
             networkId,
             between: [attended[0].id, attended[1].id],
-            kind: 'samen boodschappen',
             on: dayOf(week, 4),
+            personal: { subjectId: networkId, kind: sealed('samen boodschappen') },
           }),
         );
       }
@@ -132,7 +142,7 @@ function* networkHistory(n: number): Generator<Array<{ streamId: string; events:
             ...whom,
             on: dayOf(week),
             onBehalf: false,
-            personal: { subjectId: teller.id, topic: 'schulden' },
+            personal: { subjectId: teller.id, topic: sealed('schulden'), topicHash: `kh1.schulden-${teller.id}` },
           }),
         );
       }
@@ -146,7 +156,7 @@ function* networkHistory(n: number): Generator<Array<{ streamId: string; events:
               fromEveryWeeks: person.everyWeeks,
               toEveryWeeks,
               on: dayOf(week),
-              personal: { subjectId: person.id, reason: 'netwerk draagt' },
+              personal: { subjectId: person.id, reason: sealed('netwerk draagt') },
             }),
           );
           person.everyWeeks = toEveryWeeks;
@@ -160,7 +170,7 @@ function* networkHistory(n: number): Generator<Array<{ streamId: string; events:
               participantId: person.id,
               programme: PROGRAMMES[Math.floor(rnd() * 3)],
               referredOn: dayOf(week),
-              personal: { subjectId: person.id, reason: 'eenzaam' },
+              personal: { subjectId: person.id, reason: sealed('eenzaam') },
             }),
           );
           if (rnd() < 0.7)

@@ -1,22 +1,26 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from './access/access.module';
 import { AuthModule } from './auth/auth.module';
+import { AuthorizationModule } from './authorization/authorization.module';
 import { CommandsModule } from './commands/commands.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { GraphqlApiModule } from './graphql/graphql-api.module';
 import { HealthModule } from './health/health.module';
 import { NetworkModule } from './network/network.module';
 import { ParticipantModule } from './participant/participant.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { ReadModelsModule } from './read-models/read-models.module';
 import { ReferralModule } from './referral/referral.module';
 
 @Module({
   imports: [
     EventStoreModule,
+    PrivacyModule,
     ReadModelsModule,
     AccessModule,
     HealthModule,
     AuthModule,
+    AuthorizationModule,
     GraphqlApiModule,
     CommandsModule,
     NetworkModule,

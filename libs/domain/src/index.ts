@@ -1,4 +1,5 @@
 export * from './shared/decider';
+export * from './shared/personal';
 export * from './network/events';
 export * from './network/decide';
 export * from './participant/events';
@@ -12,3 +13,4 @@ export * from './network/read-model';
 export * from './participant/read-model';
 export * from './referral/read-model';
 export * from './access/read-model';
+export * from './authorization/scope';

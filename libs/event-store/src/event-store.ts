@@ -84,6 +84,28 @@ export interface LogSubscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
 }
 
+/** A position in the hash chain: what to keep elsewhere (anchor) to prove later that the log up to it is unchanged. */
+export interface ChainLink {
+  position: bigint;
+  /** SHA-256 of the chain up to and including this position, lowercase hex. */
+  hash: string;
+}
+
+export interface IntegrityReport {
+  /** Events whose hash was checked, from the first to the head. */
+  checked: number;
+  head: ChainLink;
+  /** The first place the chain breaks, and what is wrong there; absent when every link holds. */
+  broken?: { position: bigint; problem: string };
+}
+
+export interface VerifyOptions {
+  /** A link kept elsewhere earlier: the log must still hold exactly that hash at that position. */
+  anchor?: ChainLink;
+  /** Called as the check moves along the log: long logs take a while. */
+  onProgress?: (checkedUpTo: bigint, head: bigint) => void;
+}
+
 export interface EventStore {
   /** Which adapter this is, for logs and test names: 'pglite', 'postgres', 'eventstoredb'. */
   readonly adapter: string;
@@ -108,6 +130,15 @@ export interface EventStore {
 
   /** Position of the last event recorded at or before `instant` (0n if none): "the log as it stood then". */
   positionAt(instant: Date): Promise<bigint>;
+
+  /**
+   * Every stored event is chained to the one before it by a hash: this recomputes the chain and names the
+   * first event that was changed, removed or moved since it was appended (tamper evidence).
+   */
+  verifyIntegrity(options?: VerifyOptions): Promise<IntegrityReport>;
+
+  /** The head of the hash chain, to keep elsewhere (anchoring) and verify against later. */
+  chainHead(): Promise<ChainLink>;
 
   close(): Promise<void>;
 }

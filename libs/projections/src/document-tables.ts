@@ -4,6 +4,7 @@ import type { SqlSession } from '@kring/event-store';
 const SQL_TYPES: Record<ColumnType, string> = {
   text: 'text',
   integer: 'integer',
+  bigint: 'bigint',
   float: 'double precision',
   date: 'date',
   boolean: 'boolean',

@@ -33,6 +33,24 @@ export class DocumentView {
     return keys.map((key) => found.get(key));
   }
 
+  /** Documents whose numeric `column` lies in (after, upTo], by that column: a stretch of the log, for a model keyed by position. */
+  async between<Doc>(collection: string, column: string, after: number, upTo: number): Promise<Doc[]> {
+    const rows = await this.sql.query<{ doc: Doc }>(
+      `SELECT doc FROM ${this.table(collection)} WHERE ${assertIdentifier(column)} > $1 AND ${column} <= $2 ORDER BY ${column}, key`,
+      [after, upTo],
+    );
+    return rows.map((row) => row.doc);
+  }
+
+  /** How many documents have a numeric `column` of at most `upTo`, or none at all. */
+  async countUpTo(collection: string, column: string, upTo: number): Promise<number> {
+    const [row] = await this.sql.query<{ count: number }>(
+      `SELECT count(*)::integer AS count FROM ${this.table(collection)} WHERE ${assertIdentifier(column)} IS NULL OR ${column} <= $1`,
+      [upTo],
+    );
+    return row.count;
+  }
+
   /** Documents whose `column` is any of `values`, grouped by that value (one query for many parents: DataLoader's batch). */
   async groupedBy<Doc>(collection: string, column: string, values: readonly string[]): Promise<Doc[][]> {
     const rows = await this.sql.query<{ value: string; doc: Doc }>(

@@ -1,39 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { devSecret } from '@kring/privacy';
 
 /** How bearer tokens are checked: a shared HS256 secret (development) or the identity provider's JWKS (production). */
 export type AuthConfig =
   { kind: 'secret'; secret: Uint8Array; source: string } | { kind: 'jwks'; url: URL; issuer?: string; audience?: string };
 
 const MIN_SECRET_LENGTH = 16;
-
-/**
- * Where the development secret lives when KRING_AUTH_SECRET is not set: beside the embedded store, so
- * `npm start` and `npm run token` agree on a fresh machine without anyone inventing a secret, and no
- * secret is ever written into the code.
- */
-export function devSecretFile(env: NodeJS.ProcessEnv = process.env): string {
-  return join(resolve(env.KRING_DATA_DIR || './data'), 'dev-auth-secret');
-}
-
-function readOrCreateDevSecret(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  mkdirSync(join(file, '..'), { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
-  try {
-    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-    return secret;
-  } catch (error) {
-    // Another process (the token CLI, a second test) created it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
-    throw error;
-  }
-}
 
 export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthConfig {
   if (env.KRING_AUTH_JWKS_URL) {
@@ -53,8 +24,9 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
   if (env.NODE_ENV === 'production') {
     throw new Error('Set KRING_AUTH_JWKS_URL (or KRING_AUTH_SECRET) in production: no development secret is generated there');
   }
-  const file = devSecretFile(env);
-  return { kind: 'secret', secret: new TextEncoder().encode(readOrCreateDevSecret(file)), source: file };
+  // Kept beside the embedded store, so `npm start` and `npm run token` agree on a fresh machine.
+  const { secret, file } = devSecret('dev-auth-secret', env);
+  return { kind: 'secret', secret: new TextEncoder().encode(secret), source: file };
 }
 
 export function describeAuthConfig(config: AuthConfig): string {

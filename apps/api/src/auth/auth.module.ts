@@ -1,7 +1,5 @@
 import { Global, Logger, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { authConfigFromEnv, describeAuthConfig } from './auth-config';
-import { AuthGuard } from './auth.guard';
 import { MeResolver } from './me.resolver';
 import { AUTH_CONFIG, TokenVerifier } from './token-verifier';
 
@@ -17,8 +15,8 @@ import { AUTH_CONFIG, TokenVerifier } from './token-verifier';
       },
     },
     TokenVerifier,
-    { provide: APP_GUARD, useClass: AuthGuard },
     MeResolver,
   ],
+  exports: [TokenVerifier],
 })
 export class AuthModule {}

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { CurrentCaller, type Caller } from './auth.guard';
+import { CurrentCaller, type Caller } from './caller';
 import { Role } from './role';
 
 @ObjectType('Actor', { description: 'The caller as their token names them' })

@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, errors, JWTPayload, jwtVerify } from 'jose';
 import type { AuthConfig } from './auth-config';
+import { isCleanText } from '../graphql/clean-text';
 import { Role, ROLES } from './role';
+
+const MAX_SUB_LENGTH = 200;
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 
@@ -45,8 +48,12 @@ export class TokenVerifier {
       throw error;
     }
     const { sub, name, roles } = claims;
-    if (typeof sub !== 'string' || sub === '') throw new InvalidTokenError('The token has no `sub` claim');
-    if (name !== undefined && typeof name !== 'string') throw new InvalidTokenError('The `name` claim must be a string');
+    if (typeof sub !== 'string' || sub.trim() === '') throw new InvalidTokenError('The token has no `sub` claim');
+    // The sub is stored with everything the actor does: it must be an id, not arbitrary bytes.
+    if (sub.length > MAX_SUB_LENGTH || !isCleanText(sub))
+      throw new InvalidTokenError(`The \`sub\` claim must be at most ${MAX_SUB_LENGTH} characters without control characters`);
+    if (name !== undefined && (typeof name !== 'string' || !isCleanText(name)))
+      throw new InvalidTokenError('The `name` claim must be text');
     if (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string' || !ROLES.includes(role))) {
       throw new InvalidTokenError(`The \`roles\` claim must be an array of ${ROLES.join(', ')}`);
     }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { EventMetadata } from '@kring/event-store';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { v5 as uuidv5 } from 'uuid';
-import type { Caller } from '../auth/auth.guard';
+import type { Caller } from '../auth/caller';
 import type { AuthenticatedActor } from '../auth/token-verifier';
 
 /** What a command carries besides its own fields: it ends up in every event's metadata. */
@@ -43,4 +45,15 @@ export class IdSource {
   eventId(): string {
     return randomUUID();
   }
+}
+
+/** The system that records events (NEN 7513's source): KRING_SOURCE_SYSTEM, or this API on this host. */
+const SOURCE_SYSTEM = process.env.KRING_SOURCE_SYSTEM?.trim() || `kring-api@${hostname()}`;
+
+/** What every event this API appends carries besides its data: who, why, in which request, from which system. */
+export function metadataOf(
+  { actor, correlationId, purpose }: Pick<Caller, 'actor' | 'correlationId' | 'purpose'>,
+  more: EventMetadata = {},
+): EventMetadata {
+  return { actorId: actor.id, actorRoles: [...actor.roles], correlationId, purpose, source: SOURCE_SYSTEM, ...more };
 }

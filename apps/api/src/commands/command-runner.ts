@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EventMetadata, EventStore, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '@kring/event-store';
+import { EventStore, RecordedEvent, WrongExpectedRevisionError } from '@kring/event-store';
 import { DomainError } from '@kring/domain';
+import { PersonalDataCipher } from '@kring/privacy';
 import { LRUCache } from 'lru-cache';
 import { EVENT_STORE } from '../event-store/event-store.module';
-import { CommandContext, IdSource } from './command-context';
+import { CommandContext, IdSource, metadataOf } from './command-context';
 import { KeyedLock } from './keyed-lock';
-import { encodeEvent, StreamKind, streamIdOf } from './streams';
+import { AnyEvent, decodeEvents, encodeEvents, StreamKind, streamIdOf } from './streams';
 
 export interface CommandOutcome {
   id: string;
@@ -27,8 +28,6 @@ interface Folded<State> {
 
 /** Omit over each member of a union (a request is a command without what the handler reads elsewhere). */
 export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-type AnyEvent = { type: string; data: object; personal?: object };
 
 /** What deciding a command on a fold came to: its events, or the position where it was handled before. */
 type Decision<Event, State> = { earlier: bigint } | { folded: Folded<State>; events: Event[] };
@@ -62,6 +61,7 @@ export class CommandRunner {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly ids: IdSource,
+    private readonly cipher: PersonalDataCipher,
   ) {}
 
   /** The current state of another stream, for rules that span two (is this participant forgotten?). */
@@ -94,21 +94,18 @@ export class CommandRunner {
           (await this.decide(kind, await this.load(kind, streamId), key, complete, true));
         if ('earlier' in decision) return { id: resultId, position: decision.earlier };
         const { folded, events } = decision;
-        const metadata: EventMetadata = {
-          actorId: context.actor.id,
-          actorRoles: [...context.actor.roles],
-          commandType,
-          commandId: context.commandId,
-          correlationId: context.correlationId,
-          causationId: context.commandId,
-          purpose: context.purpose,
-        };
+        // Erasure first: if the append then fails, the person is still erased, and a retry records it.
+        for (const subjectId of events.flatMap((event) => kind.erases?.(event) ?? [])) await this.cipher.keys.destroy(subjectId);
+        const metadata = metadataOf(context, { commandType, commandId: context.commandId, causationId: context.commandId });
         try {
-          const result = await this.store.appendToStream(
-            streamId,
-            events.map((event) => this.encode(kind, event, metadata)),
-            { expectedRevision: folded.revision ?? 'no_stream' },
+          const stored = await encodeEvents(
+            this.cipher,
+            events,
+            (type) => kind.versions[type as Event['type']],
+            () => this.ids.eventId(),
+            metadata,
           );
+          const result = await this.store.appendToStream(streamId, stored, { expectedRevision: folded.revision ?? 'no_stream' });
           this.remember(streamId, {
             state: events.reduce(kind.decider.evolve, folded.state),
             revision: result.nextExpectedRevision,
@@ -170,14 +167,19 @@ export class CommandRunner {
     let revision = cached?.revision;
     let handled = cached?.handled ?? new Map<string, bigint>();
     let copied = false;
-    for await (const recorded of this.store.readStream(streamId, { fromRevision: revision === undefined ? 0n : revision + 1n })) {
-      state = kind.decider.evolve(state, decode<Event>(recorded));
-      revision = recorded.streamRevision;
-      const key = handledKey(recorded.metadata.commandType, recorded.metadata.commandId);
+    // A stream is one aggregate's history: read whole, so its personal data is opened in one batch.
+    const recorded: RecordedEvent[] = [];
+    for await (const event of this.store.readStream(streamId, { fromRevision: revision === undefined ? 0n : revision + 1n }))
+      recorded.push(event);
+    const events = await decodeEvents<Event>(this.cipher, recorded);
+    for (const [i, event] of events.entries()) {
+      state = kind.decider.evolve(state, event);
+      revision = recorded[i].streamRevision;
+      const key = handledKey(recorded[i].metadata.commandType, recorded[i].metadata.commandId);
       if (key) {
         if (!copied) handled = new Map(handled);
         copied = true;
-        handled.set(key, recorded.position);
+        handled.set(key, recorded[i].position);
       }
     }
     const folded = { state, revision, handled };
@@ -191,14 +193,4 @@ export class CommandRunner {
     if (current?.revision !== undefined && (folded.revision === undefined || folded.revision < current.revision)) return;
     this.cache.set(streamId, folded);
   }
-
-  private encode<Event extends AnyEvent>(kind: StreamKind<unknown, Event, unknown>, event: Event, metadata: EventMetadata): NewEvent {
-    return encodeEvent(event, kind.versions[event.type as Event['type']], this.ids.eventId(), metadata);
-  }
-}
-
-/** Stored events keep personal data under `data.personal`; domain events hold it beside `data`. */
-function decode<Event extends AnyEvent>(recorded: RecordedEvent): Event {
-  const { personal, ...data } = recorded.data;
-  return { type: recorded.type, data, personal: personal ?? undefined } as unknown as Event;
 }

@@ -2,7 +2,8 @@ import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { ClientErrorFilter } from './errors';
+import { ClientErrorFilter, formatError } from './errors';
+import { introspectionEnabled, LIMITS, protection, subscriptionChecks } from './limits';
 import { inputValidation, NullsAsAbsentPipe } from './validation';
 
 /**
@@ -28,17 +29,29 @@ function contextOf(context: { headers?: unknown; connectionParams?: Record<strin
 /** POST /graphql, schema built code-first from the resolvers; the contract copy in the repo guards it. */
 @Module({
   imports: [
-    GraphQLModule.forRoot<ApolloDriverConfig>({
+    GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      path: '/graphql',
-      autoSchemaFile: true,
-      sortSchema: true,
-      playground: false,
-      // Clients get the code and message; stack traces stay in the server log.
-      includeStacktraceInErrorResponses: false,
-      context: contextOf,
-      // Subscriptions speak graphql-ws at the same path; the token comes in the connection's payload.
-      subscriptions: { 'graphql-ws': { path: '/graphql' } },
+      useFactory: () => {
+        const introspection = introspectionEnabled();
+        const { plugins, validationRules } = protection(introspection);
+        return {
+          path: '/graphql',
+          autoSchemaFile: true,
+          sortSchema: true,
+          playground: false,
+          introspection,
+          plugins,
+          validationRules,
+          parseOptions: { maxTokens: LIMITS.tokens },
+          allowBatchedHttpRequests: false,
+          // Clients get the code and a message; stack traces and internal messages stay out of answers.
+          includeStacktraceInErrorResponses: false,
+          formatError,
+          context: contextOf,
+          // Subscriptions speak graphql-ws at the same path; the token comes in the connection's payload.
+          subscriptions: { 'graphql-ws': { path: '/graphql', ...subscriptionChecks(validationRules) } },
+        };
+      },
     }),
   ],
   providers: [

@@ -19,12 +19,15 @@ import { DateScalar } from './scalars';
 /** Decorators for the fields our inputs share: each pairs the GraphQL type with its class-validator rules. */
 
 const MAX_ID_LENGTH = 200;
+export const MAX_LIST_SIZE = 500;
 const notBlank = Matches(/\S/, { message: '$property must not be blank' });
 const optionally = (nullable: boolean | undefined) => (nullable ? [IsOptional()] : []);
+/** Every limit is stated in the schema, so a client knows it before it is refused. */
+export const withLimit = (description: string | undefined, limit: string): string => (description ? `${description} (${limit})` : limit);
 
 export const IdField = (options: { nullable?: boolean; description?: string } = {}) =>
   applyDecorators(
-    Field(() => ID, options),
+    Field(() => ID, { ...options, description: withLimit(options.description, `at most ${MAX_ID_LENGTH} characters`) }),
     ...optionally(options.nullable),
     IsString(),
     notBlank,
@@ -33,7 +36,7 @@ export const IdField = (options: { nullable?: boolean; description?: string } = 
 
 export const TextField = (maxLength: number, options: { nullable?: boolean; description?: string } = {}) =>
   applyDecorators(
-    Field(() => String, options),
+    Field(() => String, { ...options, description: withLimit(options.description, `at most ${maxLength} characters`) }),
     ...optionally(options.nullable),
     IsString(),
     notBlank,
@@ -49,10 +52,10 @@ export const DateField = (options: { nullable?: boolean } = {}) =>
 
 export const IdListField = (minSize: number, description?: string) =>
   applyDecorators(
-    Field(() => [ID], { description }),
+    Field(() => [ID], { description: withLimit(description, `at most ${MAX_LIST_SIZE} ids of at most ${MAX_ID_LENGTH} characters`) }),
     IsArray(),
     ArrayMinSize(minSize),
-    ArrayMaxSize(500),
+    ArrayMaxSize(MAX_LIST_SIZE),
     ArrayUnique(),
     IsString({ each: true }),
     Matches(/\S/, { each: true, message: '$property must not hold blank ids' }),

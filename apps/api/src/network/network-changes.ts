@@ -5,6 +5,12 @@ import { ReadModels } from '../read-models/read-models';
 
 const topicOf = (networkId: string) => `networkChanged.${networkId}`;
 
+/** One push: the network as projected up to `position`. */
+interface Push {
+  networkChanged: NetworkDoc;
+  position: bigint;
+}
+
 /**
  * Pushes a network to its `networkChanged` subscribers after each committed projection batch that touched it.
  * Only networks someone subscribed to are read back: commands must not pay for pushes nobody receives.
@@ -27,7 +33,7 @@ export class NetworkChanges implements OnApplicationBootstrap, OnModuleDestroy {
         const { networkId } = event.data;
         if (typeof networkId === 'string' && this.watched.has(networkId)) touched.add(networkId);
       }
-      if (touched.size > 0) void this.publish([...touched]);
+      if (touched.size > 0) void this.publish([...touched], events[events.length - 1].position);
     });
   }
 
@@ -40,31 +46,43 @@ export class NetworkChanges implements OnApplicationBootstrap, OnModuleDestroy {
     return this.watched.get(networkId) ?? 0;
   }
 
-  subscribe(networkId: string): AsyncIterableIterator<unknown> {
-    const iterator = this.pubSub.asyncIterableIterator<unknown>(topicOf(networkId));
+  /**
+   * @param stillAllowed asked before every push, with the log position the pushed state reflects: once it
+   *   answers false (a facilitator replaced by then), the subscription ends.
+   */
+  subscribe(networkId: string, stillAllowed: (position: bigint) => Promise<boolean>): AsyncIterableIterator<unknown> {
+    const pushes = this.pubSub.asyncIterableIterator<Push>(topicOf(networkId));
     this.watched.set(networkId, (this.watched.get(networkId) ?? 0) + 1);
     let open = true;
-    const close = iterator.return.bind(iterator);
     // graphql-ws ends a subscription (client stop or disconnect) by calling return() on its iterator.
-    iterator.return = () => {
+    const close = async (): Promise<IteratorResult<unknown>> => {
       if (open) {
         open = false;
         const left = (this.watched.get(networkId) ?? 1) - 1;
         if (left > 0) this.watched.set(networkId, left);
         else this.watched.delete(networkId);
       }
-      return close();
+      return pushes.return();
+    };
+    const iterator: AsyncIterableIterator<unknown> = {
+      next: async () => {
+        const push = await pushes.next();
+        if (push.done || (await stillAllowed(push.value.position))) return push;
+        return close();
+      },
+      return: close,
+      [Symbol.asyncIterator]: () => iterator,
     };
     return iterator;
   }
 
-  private async publish(networkIds: string[]): Promise<void> {
+  private async publish(networkIds: string[], position: bigint): Promise<void> {
     const docs = await this.readModels
       .read('networks', {}, (view) => view.byKeys<NetworkDoc>('networks', networkIds))
       .catch((error: Error) => {
         this.logger.warn(`networkChanged not pushed for ${networkIds.length} networks: ${error.message}`);
         return [];
       });
-    for (const doc of docs) if (doc) await this.pubSub.publish(topicOf(doc.id), { networkChanged: doc });
+    for (const doc of docs) if (doc) await this.pubSub.publish(topicOf(doc.id), { networkChanged: doc, position } satisfies Push);
   }
 }

@@ -2,7 +2,7 @@ import { Field, InputType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested } from 'class-validator';
 import type { CircleMethod as DomainMethod, FundingType as DomainFunding, MemberRole as DomainRole } from '@kring/domain';
-import { CommandInput, DateField, EnumField, IdField, IdListField, TextField, WeeksField } from '../graphql/input-fields';
+import { CommandInput, DateField, EnumField, IdField, IdListField, TextField, WeeksField, withLimit } from '../graphql/input-fields';
 
 export const NAME_LENGTH = 200;
 export const TEXT_LENGTH = 2000;
@@ -145,14 +145,16 @@ export class AgreementInput {
   @DateField({ nullable: true }) dueOn?: string;
 }
 
+const MAX_AGREEMENTS = 100;
+
 @InputType('AgreePlanInput', { description: "A support circle's one plan with clear agreements; it replaces any earlier plan" })
 export class AgreePlanInput extends CommandInput {
   @IdField() networkId!: string;
   @DateField() agreedOn!: string;
-  @Field(() => [AgreementInput])
+  @Field(() => [AgreementInput], { description: withLimit('one or more', `at most ${MAX_AGREEMENTS} agreements`) })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(MAX_AGREEMENTS)
   @ValidateNested({ each: true })
   @Type(() => AgreementInput)
   agreements!: AgreementInput[];

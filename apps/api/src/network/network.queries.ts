@@ -3,6 +3,7 @@ import {
   ContactDoc,
   countPeriods,
   doublingOf,
+  FORGOTTEN,
   growthOf,
   isCurrent,
   isShrinking,
@@ -13,7 +14,9 @@ import {
   sizeOf,
 } from '@kring/domain';
 import { GraphQLError } from 'graphql';
-import { AccessRecorder } from '../access/access-recorder';
+import { PersonalData } from '../access/personal-data';
+import { callerOf, CurrentListScope, type ListScope } from '../auth/caller';
+import { Authorizer } from '../authorization/authorizer';
 import { badUserInput } from '../graphql/errors';
 import { dayOf } from '../read-models/read-args';
 import { ReadModels } from '../read-models/read-models';
@@ -43,6 +46,8 @@ export class NetworkQueries {
     private readonly readModels: ReadModels,
     private readonly loaders: NetworkLoaderFactory,
     private readonly changes: NetworkChanges,
+    private readonly personal: PersonalData,
+    private readonly authorizer: Authorizer,
   ) {}
 
   @Query(() => Network, { nullable: true })
@@ -51,9 +56,12 @@ export class NetworkQueries {
     return doc ?? null;
   }
 
-  @Query(() => [Network])
-  networks(@Args() { municipality, method, after }: NetworksArgs): Promise<NetworkDoc[]> {
-    return this.readModels.read('networks', { after }, (view) => view.documents<NetworkDoc>('networks', { municipality, method }));
+  @Query(() => [Network], { description: 'a facilitator sees the networks they facilitate' })
+  async networks(@Args() { municipality, method, after }: NetworksArgs, @CurrentListScope() scope: ListScope): Promise<NetworkDoc[]> {
+    const networks = await this.readModels.read('networks', { after }, (view) =>
+      view.documents<NetworkDoc>('networks', { municipality, method }),
+    );
+    return visibleNetworks(networks, scope);
   }
 
   @Query(() => [GrowthPoint], {
@@ -87,9 +95,12 @@ export class NetworkQueries {
   shrinkingNetworks(
     @Args() { interval, municipality, after }: ShrinkingNetworksArgs,
     @Context('req') request: Request,
+    @CurrentListScope() scope: ListScope,
   ): Promise<NetworkDoc[]> {
     return this.readModels.read('networks', { after }, async (view) => {
-      const open = (await view.documents<NetworkDoc>('networks', { municipality })).filter((n) => n.closedOn === null);
+      const open = visibleNetworks(await view.documents<NetworkDoc>('networks', { municipality }), scope).filter(
+        (n) => n.closedOn === null,
+      );
       const today = dayOf();
       const from = periodsBack(today, interval, 2);
       const members = await this.loaders.for(request).members.loadMany(open.map((n) => n.id));
@@ -147,35 +158,55 @@ export class NetworkQueries {
     return doublingOf(members, meetings);
   }
 
-  @ResolveField(() => SupportPlan, { nullable: true, description: "the support circle's current plan" })
-  plan(@Parent() network: NetworkDoc): SupportPlan | null {
-    if (!network.plan) return null;
-    return { ...network.plan, openAgreements: network.plan.agreements.filter((a) => a.completedOn === null) };
+  @ResolveField(() => SupportPlan, {
+    nullable: true,
+    description: "the support circle's current plan; null for a role that sees no personal data",
+  })
+  async plan(@Parent() network: NetworkDoc, @Context('req') request: Request): Promise<SupportPlan | null> {
+    if (!network.plan || !network.focalParticipantId || !this.personal.mayReveal(request)) return null;
+    const { agreements: stored, ...plan } = network.plan;
+    // The tasks are the resident's plan: theirs to read in the access log.
+    const tasks = await this.personal.reveal(
+      request,
+      { subjectId: network.focalParticipantId, what: 'Network.plan' },
+      stored.map((a) => a.task),
+    );
+    const agreements = stored.map((agreement, i) => ({ ...agreement, task: tasks[i] ?? '' }));
+    return { ...plan, agreements, openAgreements: agreements.filter((a) => a.completedOn === null) };
   }
 
-  @Subscription(() => Network, { description: 'after each projected event that touches the network' })
-  networkChanged(@Args() { networkId }: NetworkChangedArgs): AsyncIterableIterator<unknown> {
-    return this.changes.subscribe(networkId);
+  @Subscription(() => Network, { description: 'after each projected event that touches the network, while the caller may see it' })
+  networkChanged(@Args() args: NetworkChangedArgs, @Context('req') request: Request): AsyncIterableIterator<unknown> {
+    const caller = callerOf(request);
+    // A facilitator replaced meanwhile no longer sees the network: their subscription ends.
+    return this.changes.subscribe(args.networkId, (position) =>
+      this.authorizer.allows(caller, 'Subscription.networkChanged', { ...args, after: position }),
+    );
   }
+}
+
+/** A facilitator's lists show only the networks they facilitate. */
+function visibleNetworks(networks: NetworkDoc[], scope: ListScope): NetworkDoc[] {
+  return scope === 'everything' ? networks : networks.filter((network) => scope.networks.has(network.id));
 }
 
 @Resolver(() => Member)
 export class MemberFields {
   constructor(
     private readonly loaders: NetworkLoaderFactory,
-    private readonly access: AccessRecorder,
+    private readonly personal: PersonalData,
   ) {}
 
-  @ResolveField(() => String, { nullable: true })
-  async displayName(
-    @Parent() member: MemberDoc,
-    @Context('req') request: Request & { caller?: { actor: { roles: readonly string[] } } },
-  ): Promise<string | null> {
+  @ResolveField(() => String, { nullable: true, description: 'null for EVALUATOR, and "[vergeten]" once the participant is forgotten' })
+  async displayName(@Parent() member: MemberDoc, @Context('req') request: Request): Promise<string | null> {
     // Evaluators see pseudonymised figures only, never names.
-    const roles = request.caller?.actor.roles ?? [];
-    if (roles.includes('EVALUATOR') && !roles.some((role) => role === 'PROJECT_LEADER' || role === 'FACILITATOR')) return null;
-    const name = (await this.loaders.for(request).people.load(member.participantId))?.displayName ?? null;
-    if (name !== null) await this.access.reading(request, { subjectId: member.participantId, what: 'Network.members.displayName' });
+    if (!this.personal.mayReveal(request)) return null;
+    const person = await this.loaders.for(request).people.load(member.participantId);
+    if (!person) return null;
+    if (person.forgotten) return FORGOTTEN;
+    const [name] = await this.personal.reveal(request, { subjectId: member.participantId, what: 'Network.members.displayName' }, [
+      person.displayName,
+    ]);
     return name;
   }
 }

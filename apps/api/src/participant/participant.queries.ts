@@ -1,7 +1,8 @@
 import { ArgsType, Context, Field, Float, ID, Int, ObjectType, Query, Resolver, Args, registerEnumType } from '@nestjs/graphql';
 import { CareDoc, contactsPerYear, currentEveryWeeks, firstEveryWeeks, KnowledgeDoc, knowersAt, scaleDownSummaryOf } from '@kring/domain';
+import { PersonalDataCipher } from '@kring/privacy';
 import { AccessRecorder } from '../access/access-recorder';
-import { Role } from '../auth/role';
+import { PersonalData } from '../access/personal-data';
 import { IdField, TextField } from '../graphql/input-fields';
 import { DateScalar, DateTimeScalar } from '../graphql/scalars';
 import { AsOfReadArgs, InstantField, ReadArgs } from '../read-models/read-args';
@@ -70,6 +71,8 @@ export class ParticipantQueries {
   constructor(
     private readonly readModels: ReadModels,
     private readonly access: AccessRecorder,
+    private readonly personal: PersonalData,
+    private readonly cipher: PersonalDataCipher,
   ) {}
 
   @Query(() => CareTimeline, { nullable: true })
@@ -77,11 +80,16 @@ export class ParticipantQueries {
     return this.readModels.read('care', { after }, async (view) => {
       const [care] = await view.byKeys<CareDoc>('support', [participantId]);
       if (!care) return null;
-      await this.access.reading(request, { subjectId: participantId, what: 'careTimeline' });
+      // Logged as one read of the timeline, with or without reasons: the frequencies are this person's record too.
+      const reasons = await this.personal.reveal(
+        request,
+        { subjectId: participantId, what: 'careTimeline' },
+        care.changes.map((change) => change.reason),
+      );
       return {
         participantId,
         currentEveryWeeks: currentEveryWeeks(care),
-        changes: care.changes,
+        changes: care.changes.map((change, i) => ({ ...change, reason: reasons[i] })),
         contactsPerYearBefore: contactsPerYear(firstEveryWeeks(care)),
         contactsPerYearNow: contactsPerYear(currentEveryWeeks(care)),
       };
@@ -99,12 +107,13 @@ export class ParticipantQueries {
     description: 'AUDITOR; the read is logged and makes the auditor a READ_RECORD knower, which this answer already shows',
   })
   async whoKnew(@Args() { participantId, topic, at, after }: WhoKnewArgs, @Context('req') request: object): Promise<Knower[]> {
-    const read = { subjectId: participantId, what: 'sharedInformation', topic };
-    await this.access.requireRole(request, Role.AUDITOR, read);
-    const recorded = await this.access.reading(request, read);
+    const recorded = await this.access.reading(request, { subjectId: participantId, what: 'sharedInformation', topic });
+    // Topics are filed by a hash keyed per person: once that person is forgotten, no topic of theirs can be found.
+    const hash = await this.cipher.searchHash(participantId, topic);
+    if (hash === undefined) return [];
     return this.readModels.read('knowledge', { after: after !== undefined && after > recorded ? after : recorded }, async (view) => {
       const [doc] = await view.byKeys<KnowledgeDoc>('knowledge', [participantId]);
-      return knowersAt(doc, topic, at?.toISOString()) as Knower[];
+      return knowersAt(doc, hash, at?.toISOString()) as Knower[];
     });
   }
 }

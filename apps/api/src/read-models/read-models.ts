@@ -6,6 +6,7 @@ import {
   networksProjection,
   ProjectionDefinition,
   referralsProjection,
+  scopeProjection,
 } from '@kring/domain';
 import { EventStore, SqlDriver } from '@kring/event-store';
 import { AsOfSnapshots, DocumentView, ProjectionEngine } from '@kring/projections';
@@ -17,6 +18,7 @@ export const PROJECTIONS: readonly ProjectionDefinition[] = [
   referralsProjection,
   knowledgeProjection,
   accessProjection,
+  scopeProjection,
 ];
 
 /** How long a query with `after` waits for its projection before answering STALE_READ_MODEL. */

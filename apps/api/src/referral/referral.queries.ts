@@ -1,6 +1,7 @@
 import { Args, ArgsType, Context, Field, Float, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { daysOpen, ReferralDoc, referralSummaryOf } from '@kring/domain';
 import { AccessRecorder } from '../access/access-recorder';
+import { CurrentListScope, type ListScope } from '../auth/caller';
 import { EnumField, TextField } from '../graphql/input-fields';
 import { DateScalar } from '../graphql/scalars';
 import { AsOfReadArgs, dayOf, ReadArgs } from '../read-models/read-args';
@@ -41,11 +42,16 @@ export class ReferralQueries {
     private readonly access: AccessRecorder,
   ) {}
 
-  @Query(() => [Referral])
-  referrals(@Args() { programme, status, after }: ReferralsArgs, @Context('req') request: object): Promise<Referral[]> {
+  @Query(() => [Referral], { description: 'a facilitator sees the referrals of the people within their reach' })
+  referrals(
+    @Args() { programme, status, after }: ReferralsArgs,
+    @Context('req') request: object,
+    @CurrentListScope() scope: ListScope,
+  ): Promise<Referral[]> {
     const today = dayOf();
     return this.readModels.read('referrals', { after }, async (view) => {
-      const docs = await view.documents<ReferralDoc>('referrals', { programme, status });
+      const all = await view.documents<ReferralDoc>('referrals', { programme, status });
+      const docs = scope === 'everything' ? all : all.filter((doc) => scope.participants.has(doc.participantId));
       await Promise.all(docs.map((doc) => this.access.reading(request, { subjectId: doc.participantId, what: 'Referral' })));
       return docs
         .sort((a, b) => a.referredOn.localeCompare(b.referredOn) || a.id.localeCompare(b.id))

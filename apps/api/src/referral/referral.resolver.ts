@@ -1,6 +1,6 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
-import { CurrentCaller, type Caller } from '../auth/auth.guard';
+import { CurrentCaller, type Caller } from '../auth/caller';
 import { IdSource } from '../commands/command-context';
 import { CommandResult } from '../graphql/command-result';
 import { ExecuteReferralCommand } from './referral.handler';

@@ -2,23 +2,32 @@
 import { participantEventVersions } from '../participant/events';
 import { referralEventVersions } from '../referral/events';
 import type { Collection, Projected, ProjectedEvent, ProjectionDefinition } from '../shared/projection';
-import type { AccessAction, AccessEvent, AccessOutcome } from './events';
+import { ACTION_CODES, AccessAction, AccessEvent, AccessOutcome, ActionCode } from './events';
 
 /** A command's event that concerns one person: its subject is in `personal`, or it names the participant. */
 type ChangeEvent = ProjectedEvent<string, { participantId?: string; personal?: { subjectId: string } }>;
-type Event = Projected<AccessEvent> | ChangeEvent;
+/** What the access log is made of: reads, and the events of commands that change a person's data. */
+export type AccessLogEvent = Projected<AccessEvent> | ChangeEvent;
+type Event = AccessLogEvent;
 
+/** One entry with the NEN 7513 fields: event id, action (and its code), when, outcome, who and in which role, why, whose data and which, and the source system. */
 export interface AccessEntryDoc {
+  /** The id of the event in the log that is this entry (a read) or that it describes (a change). */
   id: string;
+  /** Where that event sits in the log: its hash chain proves the entry unchanged (see verifyAccessLog). */
+  position: number;
   /** When the log recorded it (ISO instant). */
   at: string;
   actorId: string;
   actorRoles: string[];
   subjectId: string;
   action: AccessAction;
+  actionCode: ActionCode;
   what: string;
   purpose: string;
   outcome: AccessOutcome;
+  /** The system and host that recorded it (e.g. kring-api@host). */
+  sourceSystem: string;
 }
 
 /** Network events that carry one person's data; every participant and referral event concerns one person. */
@@ -38,35 +47,47 @@ const ACTION_OF_CHANGE: Record<string, AccessAction> = { ParticipantRegistered: 
 const isRead = (e: Event): e is Projected<AccessEvent> => e.type === 'RecordAccessed';
 const subjectOfChange = (e: ChangeEvent): string | undefined => e.data.personal?.subjectId ?? e.data.participantId;
 
+/** The entry an event makes in the access log (pure: verifyAccessLog derives it again to check the stored one). */
+export function accessEntryOf(e: Event): AccessEntryDoc {
+  const at = e.recordedAt.toISOString();
+  const metadata = e.metadata ?? {};
+  const recorded = { id: e.id, position: Number(e.position), at, sourceSystem: metadata.source ?? 'unrecorded' };
+  if (isRead(e)) {
+    const { actorId, actorRoles, subjectId, action, what, purpose, outcome } = e.data;
+    return { ...recorded, actorId, actorRoles, subjectId, action, actionCode: ACTION_CODES[action], what, purpose, outcome };
+  }
+  const action = ACTION_OF_CHANGE[e.type] ?? 'UPDATE';
+  return {
+    ...recorded,
+    actorId: metadata.actorId ?? 'unknown',
+    actorRoles: metadata.actorRoles ?? [],
+    subjectId: subjectOfChange(e)!,
+    action,
+    actionCode: ACTION_CODES[action],
+    what: e.type,
+    // Events recorded before commands carried a purpose say which command wrote them.
+    purpose: metadata.purpose ?? metadata.commandType ?? 'unrecorded',
+    outcome: 'SUCCESS',
+  };
+}
+
+/** Whether an event makes an entry: every read, and every change that concerns one person. */
+export const isAccessEntry = (e: Event): boolean => isRead(e) || subjectOfChange(e) !== undefined;
+
 const entries: Collection<Event, AccessEntryDoc> = {
   name: 'entries',
-  columns: { subject_id: { type: 'text', of: (entry) => entry.subjectId } },
-  keys: (e) => (isRead(e) || subjectOfChange(e) !== undefined ? [e.id] : []),
-  evolve(_, e) {
-    const at = e.recordedAt.toISOString();
-    if (isRead(e)) {
-      const { actorId, actorRoles, subjectId, action, what, purpose, outcome } = e.data;
-      return { id: e.id, at, actorId, actorRoles, subjectId, action, what, purpose, outcome };
-    }
-    const metadata = e.metadata ?? {};
-    return {
-      id: e.id,
-      at,
-      actorId: metadata.actorId ?? 'unknown',
-      actorRoles: metadata.actorRoles ?? [],
-      subjectId: subjectOfChange(e)!,
-      action: ACTION_OF_CHANGE[e.type] ?? 'UPDATE',
-      what: e.type,
-      // Events recorded before commands carried a purpose say which command wrote them.
-      purpose: metadata.purpose ?? metadata.commandType ?? 'unrecorded',
-      outcome: 'SUCCESS',
-    };
+  columns: {
+    subject_id: { type: 'text', of: (entry) => entry.subjectId },
+    position: { type: 'bigint', of: (entry) => entry.position },
   },
+  keys: (e) => (isAccessEntry(e) ? [e.id] : []),
+  evolve: (_, e) => accessEntryOf(e),
 };
 
 export const accessProjection: ProjectionDefinition<Event> = {
   name: 'access',
-  version: 1,
+  // 2: NEN 7513 action code, source system and log position on every entry.
+  version: 2,
   eventTypes: ['RecordAccessed', ...NETWORK_CHANGES, ...Object.keys(participantEventVersions), ...Object.keys(referralEventVersions)],
   collections: [entries],
 };

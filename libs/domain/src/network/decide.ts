@@ -228,8 +228,8 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
       return [
         {
           type: 'MeetingHeld',
-          data: { networkId, meetingId, heldOn, activity, attended: [...attended], absent: [...absent], sequence: state.meetings.size + 1 },
-          personal: undefined,
+          data: { networkId, meetingId, heldOn, attended: [...attended], absent: [...absent], sequence: state.meetings.size + 1 },
+          personal: { subjectId: networkId, activity },
         },
       ];
     }
@@ -257,7 +257,11 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
       ensureMembers(state, between, 'The people in contact');
       ensureNotBeforeStart(state, command.on, 'A contact');
       return [
-        { type: 'ContactOutsideMeetingsReported', data: { networkId, between, kind: command.kind, on: command.on }, personal: undefined },
+        {
+          type: 'ContactOutsideMeetingsReported',
+          data: { networkId, between, on: command.on },
+          personal: { subjectId: networkId, kind: command.kind },
+        },
       ];
     }
 
@@ -318,7 +322,13 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
 
     case 'CloseNetwork':
       ensureNotBeforeStart(state, command.closedOn, 'Closing');
-      return [{ type: 'NetworkClosed', data: { networkId, closedOn: command.closedOn, reason: command.reason }, personal: undefined }];
+      return [
+        {
+          type: 'NetworkClosed',
+          data: { networkId, closedOn: command.closedOn },
+          personal: { subjectId: networkId, reason: command.reason },
+        },
+      ];
   }
 }
 

@@ -27,8 +27,10 @@ export interface NetworkCharter {
 
 /**
  * Events of one network's stream (`network-<id>`): the circle's life, for all four methods.
- * Free text that describes a person (reasons, offers, outcomes, names) sits in `personal`; an
- * activity, a kind of contact or a network's name describe the group, not one person, and stay in `data`.
+ * Free text sits in `personal`, sealed for the person it describes (reasons, offers, outcomes, names),
+ * or for the network itself when it describes the group (an activity, a kind of contact, why it closed):
+ * people write names into such text too. A network's name, purpose and municipality stay in `data`:
+ * they describe a programme, and figures are grouped by them.
  */
 export type NetworkEvent =
   | DomainEvent<'NetworkStarted', NetworkCharter>
@@ -54,14 +56,19 @@ export type NetworkEvent =
     >
   | DomainEvent<
       'MeetingHeld',
-      { networkId: string; meetingId: string; heldOn: IsoDate; activity: string; attended: string[]; absent: string[]; sequence: number }
+      { networkId: string; meetingId: string; heldOn: IsoDate; attended: string[]; absent: string[]; sequence: number },
+      { subjectId: string; activity: string }
     >
   | DomainEvent<
       'AbsenceFollowedUp',
       { networkId: string; meetingId: string; participantId: string; followedUpBy: string },
       { subjectId: string; outcome: string }
     >
-  | DomainEvent<'ContactOutsideMeetingsReported', { networkId: string; between: string[]; kind: string; on: IsoDate }>
+  | DomainEvent<
+      'ContactOutsideMeetingsReported',
+      { networkId: string; between: string[]; on: IsoDate },
+      { subjectId: string; kind: string }
+    >
   | DomainEvent<
       'HelpExchanged',
       { networkId: string; helperId: string; helpedId: string; on: IsoDate },
@@ -73,7 +80,7 @@ export type NetworkEvent =
       { subjectId: string; tasks: Record<string, string> }
     >
   | DomainEvent<'AgreementCompleted', { networkId: string; agreementId: string; completedOn: IsoDate }>
-  | DomainEvent<'NetworkClosed', { networkId: string; closedOn: IsoDate; reason: string }>;
+  | DomainEvent<'NetworkClosed', { networkId: string; closedOn: IsoDate }, { subjectId: string; reason: string }>;
 
 export const networkEventVersions: Record<NetworkEvent['type'], number> = {
   NetworkStarted: 1,

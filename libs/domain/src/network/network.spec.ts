@@ -36,8 +36,8 @@ const left = (participantId: string): NetworkEvent => ({
 });
 const met = (meetingId: string, attended: string[], absent: string[] = [], sequence = 1): NetworkEvent => ({
   type: 'MeetingHeld',
-  data: { networkId: 'n1', meetingId, heldOn: '2024-01-08', activity: 'koffie', attended, absent, sequence },
-  personal: undefined,
+  data: { networkId: 'n1', meetingId, heldOn: '2024-01-08', attended, absent, sequence },
+  personal: { subjectId: 'n1', activity: 'koffie' },
 });
 const facilitator = (staffId: string, replacesStaffId?: string): NetworkEvent => ({
   type: 'FacilitatorAssigned',
@@ -46,8 +46,8 @@ const facilitator = (staffId: string, replacesStaffId?: string): NetworkEvent =>
 });
 const closed: NetworkEvent = {
   type: 'NetworkClosed',
-  data: { networkId: 'n1', closedOn: '2024-06-01', reason: 'project ended' },
-  personal: undefined,
+  data: { networkId: 'n1', closedOn: '2024-06-01' },
+  personal: { subjectId: 'n1', reason: 'project ended' },
 };
 
 const peerNetwork = [started(), joined('p1'), joined('p2'), joined('p3')];
@@ -314,12 +314,12 @@ describe('Network decider', () => {
               networkId: 'n1',
               meetingId: 'm9',
               heldOn: '2024-01-15',
-              activity: 'wandelen',
               attended: ['p1', 'p2'],
               absent: ['p3'],
               sequence: 2,
             },
-            personal: undefined,
+            // An activity is the group's free text, sealed for the network.
+            personal: { subjectId: 'n1', activity: 'wandelen' },
           },
         ],
       });
@@ -402,8 +402,8 @@ describe('Network decider', () => {
         events: [
           {
             type: 'ContactOutsideMeetingsReported',
-            data: { networkId: 'n1', between: ['p1', 'p2'], kind: 'biertje gedronken', on: '2024-02-01' },
-            personal: undefined,
+            data: { networkId: 'n1', between: ['p1', 'p2'], on: '2024-02-01' },
+            personal: { subjectId: 'n1', kind: 'biertje gedronken' },
           },
         ],
       });

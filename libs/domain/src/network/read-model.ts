@@ -4,6 +4,7 @@
  * outside contact) so that a batch rewrites only what it touched.
  */
 import type { IsoDate } from '../shared/decider';
+import type { Sealed } from '../shared/personal';
 import type { Collection, Projected, ProjectionDefinition } from '../shared/projection';
 import type { ParticipantEvent } from '../participant/events';
 import type { MemberRole, NetworkCharter, NetworkEvent } from './events';
@@ -13,7 +14,7 @@ type Event = Projected<NetworkEvent | Extract<ParticipantEvent, { type: 'Partici
 export interface PlanAgreementView {
   agreementId: string;
   assigneeId: string;
-  task: string;
+  task: Sealed | null;
   dueOn: IsoDate | null;
   completedOn: IsoDate | null;
 }
@@ -65,12 +66,11 @@ export interface ContactDoc {
   on: IsoDate;
 }
 
+/** A person's name, sealed; dropped once they are forgotten (their key is destroyed then anyway). */
 export interface PersonNameDoc {
-  displayName: string;
+  displayName: Sealed | null;
   forgotten: boolean;
 }
-
-export const FORGOTTEN_NAME = '[vergeten]';
 
 const networks: Collection<Event, NetworkDoc> = {
   name: 'networks',
@@ -116,7 +116,7 @@ const networks: Collection<Event, NetworkDoc> = {
         const agreements = e.data.agreements.map((a) => ({
           agreementId: a.agreementId,
           assigneeId: a.assigneeId,
-          task: tasks[a.agreementId] ?? '',
+          task: tasks[a.agreementId] ?? null,
           dueOn: a.dueOn ?? null,
           completedOn: null,
         }));
@@ -222,21 +222,22 @@ const contacts: Collection<Event, ContactDoc> = {
   evolve: (doc, e) => (e.type === 'ContactOutsideMeetingsReported' ? { networkId: e.data.networkId, on: e.data.on } : doc),
 };
 
-/** Names shown with members; "[vergeten]" once the person is forgotten. */
+/** Names shown with members; none once the person is forgotten. */
 const people: Collection<Event, PersonNameDoc> = {
   name: 'people',
   columns: {},
   keys: (e) => (e.type === 'ParticipantRegistered' || e.type === 'ParticipantForgotten' ? [e.data.participantId] : []),
   evolve(doc, e) {
     if (e.type === 'ParticipantRegistered') return { displayName: e.data.personal.displayName, forgotten: false };
-    if (e.type === 'ParticipantForgotten') return { displayName: FORGOTTEN_NAME, forgotten: true };
+    if (e.type === 'ParticipantForgotten') return { displayName: null, forgotten: true };
     return doc;
   },
 };
 
 export const networksProjection: ProjectionDefinition<Event> = {
   name: 'networks',
-  version: 1,
+  // 2: names and plan tasks are stored sealed.
+  version: 2,
   eventTypes: [
     'NetworkStarted',
     'FacilitatorAssigned',

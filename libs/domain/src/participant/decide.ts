@@ -1,4 +1,5 @@
 import { Actor, Decider, ensure, invalid, IsoDate, notFound } from '../shared/decider';
+import { normaliseTopic } from '../shared/personal';
 import type { NetworkState } from '../network/decide';
 import type { ParticipantEvent } from './events';
 
@@ -51,8 +52,6 @@ const INSTRUMENT_RANGES: Record<string, { min: number; max: number; integer: boo
 
 export const standingOf = (state: ParticipantState): ParticipantStanding => state.status;
 
-const topicKey = (topic: string): string => topic.trim().toLowerCase();
-
 function decide(command: ParticipantCommand, state: ParticipantState): ParticipantEvent[] {
   if (command.type === 'RegisterParticipant') {
     ensure(state.status === 'unknown', `Participant ${command.participantId} is already registered`);
@@ -104,7 +103,7 @@ function decide(command: ParticipantCommand, state: ParticipantState): Participa
     }
 
     case 'RecordTalent':
-      ensure(!state.talents.has(topicKey(command.talent)), `The talent "${command.talent}" is already recorded`);
+      ensure(!state.talents.has(normaliseTopic(command.talent)), `The talent "${command.talent}" is already recorded`);
       return [
         { type: 'TalentRecorded', data: { participantId, on: command.on }, personal: { subjectId: participantId, talent: command.talent } },
       ];
@@ -167,7 +166,7 @@ function decide(command: ParticipantCommand, state: ParticipantState): Participa
         strangers.length === 0,
         `Information can only be shared with current members of the participant's networks or their staff; not with ${strangers.join(', ')}`,
       );
-      const knowing = state.knownBy.get(topicKey(command.topic)) ?? new Set<string>();
+      const knowing = state.knownBy.get(normaliseTopic(command.topic)) ?? new Set<string>();
       const already = command.sharedWith.filter((id) => knowing.has(id));
       ensure(already.length === 0, `Already shared with ${already.join(', ')}`);
       return [
@@ -181,7 +180,7 @@ function decide(command: ParticipantCommand, state: ParticipantState): Participa
 
     case 'UnshareInformation': {
       const onBehalf = actsOnBehalf(command.actor, participantId);
-      const knowing = state.knownBy.get(topicKey(command.topic)) ?? new Set<string>();
+      const knowing = state.knownBy.get(normaliseTopic(command.topic)) ?? new Set<string>();
       const unknowing = command.from.filter((id) => !knowing.has(id));
       ensure(unknowing.length === 0, `This topic is not shared with ${unknowing.join(', ')}`);
       return [
@@ -194,7 +193,7 @@ function decide(command: ParticipantCommand, state: ParticipantState): Participa
     }
 
     case 'ForgetParticipant':
-      return [{ type: 'ParticipantForgotten', data: { participantId, reason: command.reason }, personal: undefined }];
+      return [{ type: 'ParticipantForgotten', data: { participantId }, personal: { subjectId: participantId, reason: command.reason } }];
   }
 }
 
@@ -227,7 +226,7 @@ function evolve(state: ParticipantState, event: ParticipantEvent): ParticipantSt
     case 'SupportScaledUp':
       return { ...state, support: { everyWeeks: event.data.toEveryWeeks, since: event.data.on } };
     case 'TalentRecorded':
-      return { ...state, talents: new Set(state.talents).add(topicKey(event.personal.talent)) };
+      return { ...state, talents: new Set(state.talents).add(normaliseTopic(event.personal.talent)) };
     case 'HelpQuestionRegistered':
       return { ...state, helpQuestions: new Map(state.helpQuestions).set(event.data.questionId, {}) };
     case 'HelpQuestionBundled':
@@ -241,14 +240,15 @@ function evolve(state: ParticipantState, event: ParticipantEvent): ParticipantSt
     }
     case 'InformationShared':
     case 'InformationUnshared': {
-      const key = topicKey(event.personal.topic);
+      const key = normaliseTopic(event.personal.topic);
       const knowing = new Set(state.knownBy.get(key));
       if (event.type === 'InformationShared') event.data.sharedWith.forEach((id) => knowing.add(id));
       else event.data.from.forEach((id) => knowing.delete(id));
       return { ...state, knownBy: new Map(state.knownBy).set(key, knowing) };
     }
     case 'ParticipantForgotten':
-      return { ...state, status: 'forgotten' };
+      // Nothing of what they said stays in memory either: a forgotten person accepts no commands, so nothing needs it.
+      return { ...state, status: 'forgotten', talents: new Set(), knownBy: new Map() };
     case 'CoreQuestionsAnswered':
     case 'OutcomeMeasured':
       return state;

@@ -43,7 +43,7 @@ export type ParticipantEvent =
       { participantId: string; from: string[]; on: IsoDate; unsharedBy: string; onBehalf: boolean },
       { subjectId: string; topic: string }
     >
-  | DomainEvent<'ParticipantForgotten', { participantId: string; reason: string }>;
+  | DomainEvent<'ParticipantForgotten', { participantId: string }, { subjectId: string; reason: string }>;
 
 /** Schema version of each event's data; bump it and add an upcaster when a shape changes. */
 export const participantEventVersions: Record<ParticipantEvent['type'], number> = {
@@ -62,3 +62,10 @@ export const participantEventVersions: Record<ParticipantEvent['type'], number> 
   InformationUnshared: 1,
   ParticipantForgotten: 1,
 };
+
+/**
+ * The data subjects whose keys must be destroyed before these events are stored (crypto-shredding):
+ * forgetting a participant makes everything sealed for them unreadable, in every copy at once.
+ */
+export const subjectsErasedBy = (event: ParticipantEvent): string[] =>
+  event.type === 'ParticipantForgotten' ? [event.data.participantId] : [];

@@ -2,7 +2,7 @@ import type { NetworkState } from '../network/decide';
 import type { Actor } from '../shared/decider';
 import { given } from '../shared/testing';
 import { ParticipantCommand, participantDecider, SharingCircle } from './decide';
-import type { ParticipantEvent } from './events';
+import { ParticipantEvent, subjectsErasedBy } from './events';
 
 const self: Actor = { id: 'p1', roles: [] };
 const coach = { id: 'coach-1', roles: ['FACILITATOR'] };
@@ -20,8 +20,9 @@ const supportSet: ParticipantEvent = {
 };
 const forgotten: ParticipantEvent = {
   type: 'ParticipantForgotten',
-  data: { participantId: 'p1', reason: 'AVG art. 17 verzoek' },
-  personal: undefined,
+  data: { participantId: 'p1' },
+  // Sealed for the person, whose key is destroyed before it is stored: the reason goes with them.
+  personal: { subjectId: 'p1', reason: 'AVG art. 17 verzoek' },
 };
 const shared = (sharedWith: string[], topic = 'schulden'): ParticipantEvent => ({
   type: 'InformationShared',
@@ -317,6 +318,8 @@ describe('Participant decider', () => {
       expect(given(participantDecider, [registered]).when({ type: 'ForgetParticipant', reason: 'AVG art. 17 verzoek' })).toEqual({
         events: [forgotten],
       });
+      expect(subjectsErasedBy(forgotten)).toEqual(['p1']);
+      expect(subjectsErasedBy(supportSet)).toEqual([]);
       expect(given(participantDecider, [registered, forgotten]).when({ type: 'ForgetParticipant', reason: 'again' })).toEqual(
         conflict(/forgotten/),
       );

@@ -3,6 +3,7 @@
  * contact was scaled down as the network took over) and who knew which shared information when.
  */
 import type { IsoDate } from '../shared/decider';
+import type { Sealed, SearchHash } from '../shared/personal';
 import type { Collection, Projected, ProjectionDefinition } from '../shared/projection';
 import type { AccessEvent } from '../access/events';
 import type { ParticipantEvent } from './events';
@@ -16,7 +17,7 @@ export interface SupportChangeView {
   fromEveryWeeks: number | null;
   toEveryWeeks: number;
   direction: SupportDirection;
-  reason: string | null;
+  reason: Sealed | null;
 }
 
 export interface CareDoc {
@@ -94,7 +95,8 @@ export function scaleDownSummaryOf(timelines: readonly CareDoc[]): ScaleDownFigu
 
 export const careProjection: ProjectionDefinition<Event> = {
   name: 'care',
-  version: 1,
+  // 2: reasons are stored sealed.
+  version: 2,
   eventTypes: ['ParticipantRegistered', 'IndividualSupportSet', 'SupportScaledDown', 'SupportScaledUp'],
   collections: [support],
 };
@@ -108,40 +110,48 @@ export interface KnowerView {
   until: string | null;
 }
 
-/** Per participant, per topic: everyone it was shared with, and when that ended. */
+/**
+ * Per participant, per topic: everyone it was shared with, and when that ended. Topics are known by
+ * their search hash only (keyed per participant), so this model holds no topic in any readable form
+ * and loses the link to it once the participant's key is destroyed.
+ */
 export interface KnowledgeDoc {
-  topics: Record<string, KnowerView[]>;
+  topics: Record<SearchHash, KnowerView[]>;
 }
 
 type KnowledgeEvent = Event | Projected<AccessEvent>;
 
 /** A successful read of a topic through the system makes the reader someone who knows it, from then on. */
-const topicRead = (e: KnowledgeEvent) => e.type === 'RecordAccessed' && e.data.outcome === 'SUCCESS' && e.data.personal.topic !== undefined;
+const topicRead = (e: KnowledgeEvent) =>
+  e.type === 'RecordAccessed' && e.data.outcome === 'SUCCESS' && e.data.personal.topicHash !== undefined;
+
+/** The hash a topic is filed under; a topic stored after its subject was forgotten has none, and is filed nowhere. */
+const topicOf = (e: { data: { personal: { topicHash?: SearchHash } } }): SearchHash | undefined => e.data.personal.topicHash;
 
 const knowledge: Collection<KnowledgeEvent, KnowledgeDoc> = {
   name: 'knowledge',
   columns: {},
   keys(e) {
-    if (e.type === 'InformationShared' || e.type === 'InformationUnshared') return [e.data.participantId];
+    if (e.type === 'InformationShared' || e.type === 'InformationUnshared') return topicOf(e) ? [e.data.participantId] : [];
     return e.type === 'RecordAccessed' && topicRead(e) ? [e.data.subjectId] : [];
   },
   evolve(doc, e) {
     const topics = { ...(doc?.topics ?? {}) };
     const at = e.recordedAt.toISOString();
-    const add = (topic: string, knowers: KnowerView[]) => ({ topics: { ...topics, [topic]: [...(topics[topic] ?? []), ...knowers] } });
+    const add = (topic: SearchHash, knowers: KnowerView[]) => ({ topics: { ...topics, [topic]: [...(topics[topic] ?? []), ...knowers] } });
     switch (e.type) {
       case 'InformationShared':
         return add(
-          e.data.personal.topic,
+          topicOf(e)!,
           e.data.sharedWith.map((personId) => ({ personId, source: 'TOLD', since: at, until: null })),
         );
       case 'InformationUnshared': {
-        const topic = e.data.personal.topic;
+        const topic = topicOf(e)!;
         topics[topic] = (topics[topic] ?? []).map((k) => (k.until === null && e.data.from.includes(k.personId) ? { ...k, until: at } : k));
         return { topics };
       }
       case 'RecordAccessed': {
-        const topic = e.data.personal.topic!;
+        const topic = topicOf(e)!;
         // Reading it again teaches nothing new: since stays the first read.
         const knows = (topics[topic] ?? []).some((k) => k.personId === e.data.actorId && k.source === 'READ_RECORD' && k.until === null);
         return knows ? doc : add(topic, [{ personId: e.data.actorId, source: 'READ_RECORD', since: at, until: null }]);
@@ -154,13 +164,14 @@ const knowledge: Collection<KnowledgeEvent, KnowledgeDoc> = {
 
 export const knowledgeProjection: ProjectionDefinition<KnowledgeEvent> = {
   name: 'knowledge',
-  version: 2,
+  // 3: topics filed by their search hash.
+  version: 3,
   eventTypes: ['InformationShared', 'InformationUnshared', 'RecordAccessed'],
   collections: [knowledge],
 };
 
-/** Who knew the topic at `at` (an ISO instant), or everyone who ever knew it without `at`. */
-export function knowersAt(doc: KnowledgeDoc | undefined, topic: string, at?: string): KnowerView[] {
+/** Who knew the topic (by its search hash) at `at` (an ISO instant), or everyone who ever knew it without `at`. */
+export function knowersAt(doc: KnowledgeDoc | undefined, topic: SearchHash, at?: string): KnowerView[] {
   const knowers = doc?.topics[topic] ?? [];
   if (at === undefined) return knowers;
   const instant = Date.parse(at);

@@ -5,6 +5,7 @@
  * rebuilds and "as of" replays, so no figure has a second hand-written copy of its logic.
  */
 import type { PersonalData } from './decider';
+import type { StoredPersonal } from './personal';
 
 /** An event as a projection sees it: its stored `data` (personal data under `data.personal`) and where it sits in the log. */
 export interface ProjectedEvent<Type extends string = string, Data extends object = object> {
@@ -14,15 +15,15 @@ export interface ProjectedEvent<Type extends string = string, Data extends objec
   position: bigint;
   recordedAt: Date;
   /** Who caused it and why: the access log reads it; read models of the domain do not. */
-  metadata?: { actorId?: string; actorRoles?: string[]; purpose?: string; commandType?: string };
+  metadata?: { actorId?: string; actorRoles?: string[]; purpose?: string; commandType?: string; source?: string };
 }
 
-/** The stored form of a domain event union: `personal` travels inside `data`. */
+/** The stored form of a domain event union: `personal` travels inside `data`, sealed. */
 export type Projected<E> = E extends { type: infer T extends string; data: infer D extends object; personal: infer P }
-  ? ProjectedEvent<T, D & (P extends PersonalData ? { personal: P } : unknown)>
+  ? ProjectedEvent<T, D & (P extends PersonalData ? { personal: StoredPersonal<P> } : unknown)>
   : never;
 
-export type ColumnType = 'text' | 'integer' | 'float' | 'date' | 'boolean';
+export type ColumnType = 'text' | 'integer' | 'bigint' | 'float' | 'date' | 'boolean';
 export type ColumnValue = string | number | boolean | null;
 
 /** One table of documents keyed by a string, with columns lifted out of each document for filtering. */

@@ -13,6 +13,11 @@ import { referralsProjection, referralSummaryOf } from '../referral/read-model';
 import { accessEntriesBetween, AccessEntryDoc, accessProjection } from '../access/read-model';
 import { recordAccess } from '../access/record-access';
 import { applyEvents, ProjectedEvent, ProjectionDefinition } from './projection';
+import type { SearchHash } from './personal';
+
+/** Stand-ins for what libs/privacy stores: a topic is filed by its search hash, its text sealed. */
+const hash = (topic: string) => `kh1.${topic}` as SearchHash;
+const sealedTopic = (topic: string) => ({ subjectId: 'p', topic: 'ks1.sealed', topicHash: hash(topic) });
 
 let position = 0n;
 const at = (iso: string) => new Date(iso);
@@ -108,17 +113,20 @@ describe('networks read model', () => {
     expect(isShrinking(points)).toBe(false);
   });
 
-  it('Given a forgotten participant, Then their name reads "[vergeten]"', () => {
-    const tables = given(networksProjection, [
+  it('Given a participant registered, Then their sealed name is kept; once forgotten, no name at all', () => {
+    const registered = given(networksProjection, [
       e('ParticipantRegistered', {
         participantId: 'p',
         municipality: 'Baarn',
         consentToEvaluation: true,
-        personal: { subjectId: 'p', displayName: 'Ans' },
+        personal: { subjectId: 'p', displayName: 'ks1.sealed-name' },
       }),
-      e('ParticipantForgotten', { participantId: 'p', reason: 'verzoek' }),
     ]);
-    expect(tables.people.get('p')).toEqual({ displayName: '[vergeten]', forgotten: true });
+    expect(registered.people.get('p')).toEqual({ displayName: 'ks1.sealed-name', forgotten: false });
+    const forgotten = applyEvents(networksProjection as ProjectionDefinition<ProjectedEvent>, registered, [
+      e('ParticipantForgotten', { participantId: 'p', personal: { subjectId: 'p', reason: 'ks1.erased' } }),
+    ]);
+    expect(forgotten.people.get('p')).toEqual({ displayName: null, forgotten: true });
   });
 });
 
@@ -193,7 +201,7 @@ describe('knowledge read model', () => {
           on: '2024-01-01',
           sharedBy: 'p',
           onBehalf: false,
-          personal: { subjectId: 'p', topic: 'schulden' },
+          personal: sealedTopic('schulden'),
         },
         '2024-01-01T10:00:00.000Z',
       ),
@@ -205,20 +213,21 @@ describe('knowledge read model', () => {
           on: '2024-02-01',
           unsharedBy: 'p',
           onBehalf: false,
-          personal: { subjectId: 'p', topic: 'schulden' },
+          personal: sealedTopic('schulden'),
         },
         '2024-02-01T10:00:00.000Z',
       ),
     ]);
     const doc = tables.knowledge.get('p') as Parameters<typeof knowersAt>[0];
-    expect(knowersAt(doc, 'schulden', '2024-01-15T00:00:00Z').map((k) => k.personId)).toEqual(['x', 'y']);
-    expect(knowersAt(doc, 'schulden', '2024-03-01T00:00:00Z').map((k) => k.personId)).toEqual(['x']);
-    expect(knowersAt(doc, 'schulden', '2023-12-31T00:00:00Z')).toEqual([]);
-    expect(knowersAt(doc, 'schulden')).toHaveLength(2);
+    expect(knowersAt(doc, hash('schulden'), '2024-01-15T00:00:00Z').map((k) => k.personId)).toEqual(['x', 'y']);
+    expect(knowersAt(doc, hash('schulden'), '2024-03-01T00:00:00Z').map((k) => k.personId)).toEqual(['x']);
+    expect(knowersAt(doc, hash('schulden'), '2023-12-31T00:00:00Z')).toEqual([]);
+    expect(knowersAt(doc, hash('schulden'))).toHaveLength(2);
+    expect(Object.keys(doc!.topics)).toEqual([hash('schulden')]);
   });
 
   it('Given the topic read through the system twice and another topic read, Then the reader knows that topic from the first read (READ_RECORD)', () => {
-    const read = (topic: string, outcome: string, recordedAt: string, actorId = 'auditor') =>
+    const read = (topic: string | undefined, outcome: string, recordedAt: string, actorId = 'auditor') =>
       e(
         'RecordAccessed',
         {
@@ -229,7 +238,8 @@ describe('knowledge read model', () => {
           what: 'sharedInformation',
           purpose: 'audit',
           outcome,
-          personal: { subjectId: 'p', topic },
+          // A topic read after its subject was forgotten is stored erased, without a hash.
+          personal: topic === undefined ? { subjectId: 'p', topic: 'ks1.erased' } : sealedTopic(topic),
         },
         recordedAt,
       );
@@ -238,12 +248,14 @@ describe('knowledge read model', () => {
       read('schulden', 'SUCCESS', '2024-02-01T10:00:00.000Z'),
       read('schulden', 'DENIED', '2024-02-01T10:00:00.000Z', 'nosy'),
       read('verslaving', 'SUCCESS', '2024-03-01T10:00:00.000Z'),
+      read(undefined, 'SUCCESS', '2024-04-01T10:00:00.000Z'),
     ]);
     const doc = tables.knowledge.get('p') as Parameters<typeof knowersAt>[0];
-    expect(knowersAt(doc, 'schulden')).toEqual([
+    expect(knowersAt(doc, hash('schulden'))).toEqual([
       { personId: 'auditor', source: 'READ_RECORD', since: '2024-01-01T10:00:00.000Z', until: null },
     ]);
-    expect(knowersAt(doc, 'verslaving').map((k) => k.since)).toEqual(['2024-03-01T10:00:00.000Z']);
+    expect(knowersAt(doc, hash('verslaving')).map((k) => k.since)).toEqual(['2024-03-01T10:00:00.000Z']);
+    expect(Object.keys(doc!.topics).sort()).toEqual([hash('schulden'), hash('verslaving')]);
   });
 });
 
@@ -331,7 +343,10 @@ describe('access log', () => {
           commandType: 'JoinNetwork',
         },
       ),
-      withMetadata(e('ParticipantForgotten', { participantId: 'p', reason: 'verzoek' }, '2024-01-04T00:00:00.000Z'), { actorId: 'dpo' }),
+      withMetadata(
+        e('ParticipantForgotten', { participantId: 'p', personal: { subjectId: 'p', reason: 'ks1.erased' } }, '2024-01-04T00:00:00.000Z'),
+        { actorId: 'dpo', source: 'kring-api@host-1' },
+      ),
     ];
     const tables = given(accessProjection, [
       registered,
@@ -351,6 +366,33 @@ describe('access log', () => {
       'careTimeline',
       'ParticipantJoined',
     ]);
+    // NEN 7513: the event's id and place in the log, the action code, and the system that recorded it.
+    expect(entries.find((x) => x.what === 'ParticipantForgotten')).toEqual({
+      id: forgotten.id,
+      position: Number(forgotten.position),
+      at: '2024-01-04T00:00:00.000Z',
+      actorId: 'dpo',
+      actorRoles: [],
+      subjectId: 'p',
+      action: 'ERASE',
+      actionCode: 'D',
+      what: 'ParticipantForgotten',
+      purpose: 'unrecorded',
+      outcome: 'SUCCESS',
+      sourceSystem: 'kring-api@host-1',
+    });
+    expect(entries.map((x) => x.actionCode)).toEqual(['C', 'R', 'U', 'D']);
+  });
+
+  it('When a command is refused, Then its record says what it would have done, DENIED', () => {
+    const [refused] = recordAccess({
+      actor,
+      purpose: 'care',
+      reads: [{ subjectId: 'p', what: 'forgetParticipant', action: 'ERASE', outcome: 'DENIED' }],
+    });
+    expect(refused.data).toMatchObject({ action: 'ERASE', what: 'forgetParticipant', outcome: 'DENIED' });
+    const entry = [...given(accessProjection, [e('RecordAccessed', { ...refused.data, personal: refused.personal })]).entries.values()][0];
+    expect(entry).toMatchObject({ action: 'ERASE', actionCode: 'D', outcome: 'DENIED', sourceSystem: 'unrecorded' });
   });
 });
 

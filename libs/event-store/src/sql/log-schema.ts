@@ -28,26 +28,33 @@ const APPEND_LOCK = 0x6b72_696e_6702n;
  * The whole append is one function call: one round trip, so the lock is held as briefly as possible.
  * recorded_at is truncated to milliseconds (what JavaScript and GraphQL DateTime can carry, so
  * `recorded_at <= asOf` means the same in SQL and in code) and never decreases along the log.
+ *
+ * Tamper evidence (003). Each event's `hash` is SHA-256 over the hash of the event before it and the
+ * digest of its own content, so the log is one hash chain in position order: changing, removing or
+ * reordering a stored event breaks the chain from there on, which kring_verify finds. Appends are
+ * already serialised, so chaining costs two hashes per event and no extra contention. Rewriting the
+ * chain from a changed event to the head is only caught against a head hash kept elsewhere (anchoring).
  */
-export const LOG_MIGRATIONS: readonly Migration[] = [
-  {
-    id: 'event-store/001-log',
-    sql: `
-CREATE TABLE kring_events (
-  position        bigint      PRIMARY KEY,
-  stream_id       text        NOT NULL,
-  stream_revision bigint      NOT NULL,
-  event_id        uuid        NOT NULL,
-  type            text        NOT NULL,
-  version         integer     NOT NULL,
-  data            jsonb       NOT NULL,
-  metadata        jsonb       NOT NULL,
-  recorded_at     timestamptz NOT NULL,
-  CONSTRAINT kring_events_stream_revision UNIQUE (stream_id, stream_revision),
-  CONSTRAINT kring_events_stream_event_id UNIQUE (stream_id, event_id)
-);
 
-CREATE FUNCTION kring_append(p_stream text, p_expected text, p_events jsonb)
+/** The hash "before" the first event. */
+const GENESIS = `decode(repeat('00', 32), 'hex')`;
+
+/**
+ * The bytes an event's hash covers: every stored column but the hash, as a JSON array (unambiguous:
+ * strings are quoted and escaped), with jsonb's own normalised text for data and metadata.
+ */
+const DIGEST_FUNCTION = `
+CREATE FUNCTION kring_event_digest(p_position bigint, p_stream text, p_revision bigint, p_id uuid, p_type text,
+                                   p_version integer, p_data jsonb, p_metadata jsonb, p_recorded_at timestamptz)
+RETURNS bytea LANGUAGE sql IMMUTABLE AS $digest$
+  SELECT sha256(convert_to(jsonb_build_array(p_position, p_stream, p_revision, p_id, p_type, p_version, p_data, p_metadata,
+                                             (extract(epoch FROM p_recorded_at) * 1000)::bigint)::text, 'UTF8'))
+$digest$;`;
+
+/** kring_append as created by 001, and with the hash chain (003 replaces the first with the second). */
+function appendFunction(chained: boolean): string {
+  return `
+CREATE OR REPLACE FUNCTION kring_append(p_stream text, p_expected text, p_events jsonb)
 RETURNS TABLE (next_revision bigint, last_position bigint, duplicate boolean)
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -57,7 +64,14 @@ DECLARE
   v_current   bigint;
   v_head      bigint;
   v_head_at   timestamptz;
-  v_now       timestamptz;
+  v_now       timestamptz;${
+    chained
+      ? `
+  v_hash      bytea;
+  v_hashes    bytea[] := '{}';
+  v_event     record;`
+      : ''
+  }
 BEGIN
   PERFORM pg_advisory_xact_lock(${APPEND_LOCK});
 
@@ -80,7 +94,25 @@ BEGIN
     RAISE EXCEPTION 'wrong expected revision for stream %', p_stream
       USING ERRCODE = '${SqlState.wrongExpectedRevision}', DETAIL = coalesce(v_current::text, 'no_stream');
   END IF;
+${
+  chained
+    ? `
+  SELECT position, recorded_at, hash INTO v_head, v_head_at, v_hash FROM kring_events ORDER BY position DESC LIMIT 1;
+  v_head := coalesce(v_head, 0);
+  v_hash := coalesce(v_hash, ${GENESIS});
+  v_now := greatest(date_trunc('milliseconds', clock_timestamp()), v_head_at);
+  FOR v_event IN SELECT e.value, e.ord FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(value, ord) LOOP
+    v_hash := sha256(v_hash || kring_event_digest(v_head + v_event.ord, p_stream, coalesce(v_current, -1) + v_event.ord,
+      (v_event.value->>'id')::uuid, v_event.value->>'type', (v_event.value->>'version')::integer,
+      v_event.value->'data', v_event.value->'metadata', v_now));
+    v_hashes := v_hashes || v_hash;
+  END LOOP;
 
+  INSERT INTO kring_events (position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at, hash)
+  SELECT v_head + e.ord, p_stream, coalesce(v_current, -1) + e.ord, (e.value->>'id')::uuid, e.value->>'type',
+         (e.value->>'version')::integer, e.value->'data', e.value->'metadata', v_now, v_hashes[e.ord]
+    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(value, ord);`
+    : `
   SELECT position, recorded_at INTO v_head, v_head_at FROM kring_events ORDER BY position DESC LIMIT 1;
   v_head := coalesce(v_head, 0);
   v_now := greatest(date_trunc('milliseconds', clock_timestamp()), v_head_at);
@@ -88,7 +120,8 @@ BEGIN
   INSERT INTO kring_events (position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at)
   SELECT v_head + e.ord, p_stream, coalesce(v_current, -1) + e.ord, (e.value->>'id')::uuid, e.value->>'type',
          (e.value->>'version')::integer, e.value->'data', e.value->'metadata', v_now
-    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(value, ord);
+    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(value, ord);`
+}
 
   PERFORM pg_notify('${LOG_CHANNEL}', (v_head + v_count)::text);
   next_revision := coalesce(v_current, -1) + v_count;
@@ -96,12 +129,54 @@ BEGIN
   duplicate := false;
   RETURN NEXT;
 END
-$fn$;
+$fn$;`;
+}
+
+export const LOG_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 'event-store/001-log',
+    sql: `
+CREATE TABLE kring_events (
+  position        bigint      PRIMARY KEY,
+  stream_id       text        NOT NULL,
+  stream_revision bigint      NOT NULL,
+  event_id        uuid        NOT NULL,
+  type            text        NOT NULL,
+  version         integer     NOT NULL,
+  data            jsonb       NOT NULL,
+  metadata        jsonb       NOT NULL,
+  recorded_at     timestamptz NOT NULL,
+  CONSTRAINT kring_events_stream_revision UNIQUE (stream_id, stream_revision),
+  CONSTRAINT kring_events_stream_event_id UNIQUE (stream_id, event_id)
+);
+
+${appendFunction(false)}
 `,
   },
   {
     // "The log as it stood at instant T" (asOf queries) is a lookup by recorded_at.
     id: 'event-store/002-recorded-at-index',
     sql: 'CREATE INDEX kring_events_recorded_at ON kring_events (recorded_at)',
+  },
+  {
+    id: 'event-store/003-hash-chain',
+    sql: `
+${DIGEST_FUNCTION}
+ALTER TABLE kring_events ADD COLUMN hash bytea;
+DO $backfill$
+DECLARE
+  v_hash bytea := ${GENESIS};
+  v_row  record;
+BEGIN
+  FOR v_row IN SELECT * FROM kring_events ORDER BY position LOOP
+    v_hash := sha256(v_hash || kring_event_digest(v_row.position, v_row.stream_id, v_row.stream_revision, v_row.event_id,
+      v_row.type, v_row.version, v_row.data, v_row.metadata, v_row.recorded_at));
+    UPDATE kring_events SET hash = v_hash WHERE position = v_row.position;
+  END LOOP;
+END
+$backfill$;
+ALTER TABLE kring_events ALTER COLUMN hash SET NOT NULL;
+${appendFunction(true)}
+`,
   },
 ];

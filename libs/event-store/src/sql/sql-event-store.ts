@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppendResult,
+  ChainLink,
+  IntegrityReport,
+  VerifyOptions,
   EventIdConflictError,
   EventMetadata,
   EventStore,
@@ -22,6 +25,8 @@ import { SqlDriver, SqlState, sqlStateOf } from './sql-driver';
 
 const DEFAULT_BATCH = 1000;
 const DEFAULT_IDLE_POLL_MS = 1000;
+/** Positions per statement of an integrity check: bounded work per round trip, progress in between. */
+const VERIFY_BATCH = 50_000n;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Both drivers parse int8 to bigint, so positions and revisions arrive as bigint. */
@@ -183,6 +188,59 @@ export class SqlEventStore implements EventStore {
       [instant],
     );
     return row.position;
+  }
+
+  async verifyIntegrity({ anchor, onProgress }: VerifyOptions = {}): Promise<IntegrityReport> {
+    const head = await this.chainHead();
+    const report = (checked: bigint, broken?: IntegrityReport['broken']): IntegrityReport => ({
+      checked: Number(checked),
+      head,
+      ...(broken ? { broken } : {}),
+    });
+    // Each batch also reads the last event of the one before, whose stored hash its first link starts from.
+    for (let from = 0n; from < head.position; from += VERIFY_BATCH) {
+      const to = from + VERIFY_BATCH < head.position ? from + VERIFY_BATCH : head.position;
+      const [bad] = await this.driver.query<{ position: bigint; previous: bigint | null; linked: boolean }>(
+        `SELECT position, previous, linked FROM (
+           SELECT position, lag(position) OVER w AS previous,
+                  hash = sha256(coalesce(lag(hash) OVER w, decode(repeat('00', 32), 'hex')) ||
+                         kring_event_digest(position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at)) AS linked
+             FROM kring_events WHERE position >= $1::bigint AND position <= $2::bigint WINDOW w AS (ORDER BY position)
+         ) links
+         WHERE position > $1::bigint AND (NOT linked OR position <> coalesce(previous, 0) + 1)
+         ORDER BY position LIMIT 1`,
+        [from.toString(), to.toString()],
+      );
+      if (bad) {
+        const expected = (bad.previous ?? 0n) + 1n;
+        const problem =
+          bad.position !== expected
+            ? `events ${expected} to ${bad.position - 1n} are missing`
+            : `the event at position ${bad.position} does not match the chain: it, its hash, or the event before it was changed`;
+        return report(bad.previous ?? 0n, { position: bad.position !== expected ? expected : bad.position, problem });
+      }
+      onProgress?.(to, head.position);
+    }
+    if (anchor) {
+      const [row] = await this.driver.query<{ hash: string }>(
+        `SELECT encode(hash, 'hex') AS hash FROM kring_events WHERE position = $1::bigint`,
+        [anchor.position.toString()],
+      );
+      if (row?.hash !== anchor.hash.toLowerCase()) {
+        const problem = row
+          ? `the hash at position ${anchor.position} is not the anchored one: the log was rewritten up to there`
+          : `the anchored position ${anchor.position} is no longer in the log`;
+        return report(head.position, { position: anchor.position, problem });
+      }
+    }
+    return report(head.position);
+  }
+
+  async chainHead(): Promise<ChainLink> {
+    const [row] = await this.driver.query<{ position: bigint; hash: string }>(
+      `SELECT position, encode(hash, 'hex') AS hash FROM kring_events ORDER BY position DESC LIMIT 1`,
+    );
+    return row ?? { position: 0n, hash: '0'.repeat(64) };
   }
 
   async close(): Promise<void> {

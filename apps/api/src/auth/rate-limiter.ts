@@ -1,0 +1,37 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import { GraphQLError } from 'graphql';
+
+const WINDOW_MS = 60_000;
+const DEFAULT_PER_MINUTE = 600;
+
+/** Requests per minute per token holder (`sub`), from KRING_RATE_LIMIT. */
+export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.KRING_RATE_LIMIT?.trim();
+  if (!raw) return DEFAULT_PER_MINUTE;
+  if (!/^[1-9]\d{0,8}$/.test(raw)) throw new Error(`KRING_RATE_LIMIT must be a whole number of requests per minute, not "${raw}"`);
+  return Number(raw);
+}
+
+/**
+ * At most KRING_RATE_LIMIT GraphQL requests per minute (sliding) per token holder, and per address for
+ * requests without a valid token; counted with @nestjs/throttler's storage, once per request whatever
+ * it holds. A request over the limit is refused before anything runs, with when to try again.
+ */
+@Injectable()
+export class RateLimiter implements OnApplicationShutdown {
+  private readonly storage = new ThrottlerStorageService();
+  readonly perMinute = rateLimitFromEnv();
+
+  async take(key: string): Promise<void> {
+    const { isBlocked, timeToBlockExpire } = await this.storage.increment(key, WINDOW_MS, this.perMinute, 0, 'requests');
+    if (!isBlocked) return;
+    throw new GraphQLError(`Too many requests: at most ${this.perMinute} a minute; try again in ${timeToBlockExpire} s`, {
+      extensions: { code: 'RATE_LIMITED', retryAfterSeconds: timeToBlockExpire },
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.storage.onApplicationShutdown();
+  }
+}

@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EventStore } from '@kring/event-store';
+import { GraphQLError } from 'graphql';
+import { AccessRecorder } from '../access/access-recorder';
+import { callerOf, type Caller, type ListScope } from '../auth/caller';
+import { EVENT_STORE } from '../event-store/event-store.module';
+import { ACCESS_RULES, Args, Reach, subjectOfCall } from './access-rules';
+import { ScopeLookup } from './scope';
+
+/**
+ * Applies ACCESS_RULES to one call. A facilitator's scope is read from the scope read model: an
+ * allowed call is decided on it as it stands (it trails the log by a few milliseconds), a refusal
+ * only on everything the log held when the call was decided, so that a facilitator assigned a
+ * moment ago is never refused. A refusal is recorded in the access log, then answered FORBIDDEN,
+ * naming no data.
+ */
+@Injectable()
+export class Authorizer {
+  constructor(
+    private readonly scope: ScopeLookup,
+    private readonly access: AccessRecorder,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  /** Throws FORBIDDEN unless the caller may make this call; for a list, answers what it may show. */
+  async authorize(request: object, coordinate: string, args: Args): Promise<ListScope | undefined> {
+    const caller = callerOf(request);
+    const reach = this.reachOf(caller, coordinate);
+    if (reach === 'own lists') return this.scope.reachOf(caller.actor.id, afterOf(args));
+    if (reach === 'everything' || (reach === 'scoped' && (await this.inScope(caller, coordinate, args))))
+      return reach === 'everything' ? 'everything' : undefined;
+    const [type, operation] = coordinate.split('.');
+    const action = type === 'Mutation' ? (ACCESS_RULES[coordinate]?.action ?? 'UPDATE') : 'READ';
+    await this.access.refused(request, { subjectId: subjectOfCall(args), what: operation, action });
+    const why =
+      reach === 'scoped'
+        ? 'on a network or person outside your scope'
+        : `with the role${caller.actor.roles.length === 1 ? '' : 's'} ${caller.actor.roles.join(', ') || '(none)'}`;
+    throw new GraphQLError(`Not allowed: you may not use ${operation} ${why}`, { extensions: { code: 'FORBIDDEN' } });
+  }
+
+  /** Whether the caller may make this call now (a subscription asks again before every push). */
+  async allows(caller: Caller, coordinate: string, args: Args): Promise<boolean> {
+    const reach = this.reachOf(caller, coordinate);
+    return reach === 'everything' || reach === 'own lists' || (reach === 'scoped' && (await this.inScope(caller, coordinate, args)));
+  }
+
+  /** The widest reach any of the caller's roles has with this operation; undefined: none of them may. */
+  private reachOf(caller: Caller, coordinate: string): Reach | undefined {
+    const rule = ACCESS_RULES[coordinate];
+    if (!rule) return undefined;
+    const reaches = caller.actor.roles.map((role) => rule.roles[role]);
+    return (['everything', 'own lists', 'scoped'] as const).find((reach) => reaches.includes(reach));
+  }
+
+  private async inScope(caller: Caller, coordinate: string, args: Args): Promise<boolean> {
+    const on = ACCESS_RULES[coordinate]?.on;
+    if (!on) return false; // a scoped rule must say what it is scoped to
+    const targets = on(args);
+    if (await this.scope.reachesAll(caller.actor.id, targets, afterOf(args))) return true;
+    const head = await this.store.headPosition();
+    return this.scope.checkpoint < head && this.scope.reachesAll(caller.actor.id, targets, head);
+  }
+}
+
+/** A query's `after` (read-your-writes) applies to the scope it is decided on, too. */
+const afterOf = (args: Args): bigint | undefined => (typeof args.after === 'bigint' ? args.after : undefined);

@@ -1,0 +1,67 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
+import { randomUUID } from 'node:crypto';
+import { GraphQLError, GraphQLResolveInfo } from 'graphql';
+import { Caller, GuardedRequest, usualPurposeOf } from '../auth/caller';
+import { RateLimiter } from '../auth/rate-limiter';
+import { InvalidTokenError, TokenVerifier } from '../auth/token-verifier';
+import { uncleanText } from '../graphql/clean-text';
+import { badUserInput } from '../graphql/errors';
+import type { Args } from './access-rules';
+import { Authorizer } from './authorizer';
+
+const CORRELATION_ID = /^[\w.:-]{1,128}$/;
+const PURPOSE = /^[^\p{Cc}]{1,200}$/u;
+const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
+
+/**
+ * The one door of every GraphQL operation (queries, mutations, subscriptions): a valid bearer token,
+ * the rate limit, clean text in every argument, and the access rules. HTTP endpoints such as /health
+ * do not pass through it.
+ */
+@Injectable()
+export class RequestGuard implements CanActivate {
+  constructor(
+    private readonly verifier: TokenVerifier,
+    private readonly limiter: RateLimiter,
+    private readonly authorizer: Authorizer,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType<GqlContextType>() !== 'graphql') return true;
+    const gql = GqlExecutionContext.create(context);
+    const info = gql.getInfo<GraphQLResolveInfo>();
+    if (!ROOT_TYPES.has(info.parentType.name)) return true; // fields of answers were decided with their operation
+    const request = gql.getContext<{ req: GuardedRequest }>().req;
+    // Once per request, however many operations it holds.
+    request.caller ??= await this.authenticate(request);
+    const args = gql.getArgs<Args>();
+    const unclean = uncleanText(args);
+    if (Object.keys(unclean).length > 0) throw badUserInput(unclean);
+    const coordinate = `${info.parentType.name}.${info.fieldName}`;
+    const listScope = await this.authorizer.authorize(request, coordinate, args);
+    if (listScope) (request.listScopes ??= new Map()).set(coordinate, listScope);
+    return true;
+  }
+
+  private async authenticate(request: GuardedRequest): Promise<Caller> {
+    let actor;
+    try {
+      actor = await this.verifier.verify(request.headers.authorization);
+    } catch (error) {
+      if (!(error instanceof InvalidTokenError)) throw error;
+      await this.limiter.take(`address:${(request as { ip?: string }).ip ?? 'unknown'}`);
+      throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED' } });
+    }
+    await this.limiter.take(`actor:${actor.id}`);
+    const correlation = request.headers['x-correlation-id'];
+    const purpose = request.headers['x-kring-purpose'];
+    if (typeof purpose === 'string' && !PURPOSE.test(purpose.trim()))
+      throw badUserInput({ purpose: ['X-Kring-Purpose must be 1 to 200 characters without control characters'] });
+    return {
+      actor,
+      correlationId: typeof correlation === 'string' && CORRELATION_ID.test(correlation) ? correlation : randomUUID(),
+      purpose: typeof purpose === 'string' ? purpose.trim() : usualPurposeOf(actor),
+    };
+  }
+}

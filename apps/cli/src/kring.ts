@@ -1,0 +1,101 @@
+/**
+ * The kring command line, for auditors and operators, on the store the API uses (KRING_DATA_DIR or
+ * KRING_DATABASE_URL, as for `npm start`):
+ *
+ *   npm run kring -- verify-access-log [--anchor <position>:<hash>] [--json]
+ *   npm run kring -- access-log-head [--json]
+ */
+import { parseArgs } from 'node:util';
+import { DataDirLockedError, describeEventStoreConfig, eventStoreConfigFromEnv, openEventStoreWithSql } from '@kring/event-store';
+import { AccessLogVerifier } from '../../api/src/access/access-log-verifier';
+
+const USAGE = `Usage: npm run kring -- <command> [options]
+
+Commands:
+  verify-access-log   check the hash chain of the log and every access-log entry against its event;
+                      names the first broken link, prints the head to keep elsewhere
+      --anchor <position>:<hash>   also prove that the log still holds this head, kept earlier
+  access-log-head     print the head of the hash chain (position and hash), to keep elsewhere
+
+Options:
+  --json              one JSON object on standard output instead of sentences
+
+The store is the API's: KRING_DATABASE_URL, or the embedded one in KRING_DATA_DIR (default ./data).`;
+
+class UsageError extends Error {}
+
+function parse(argv: string[]): { command: string; anchor?: { position: bigint; hash: string }; json: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { anchor: { type: 'string' }, json: { type: 'boolean' } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const [command, ...rest] = parsed.positionals;
+  if (!command || rest.length > 0 || !['verify-access-log', 'access-log-head'].includes(command))
+    throw new UsageError(command ? `Unknown command: ${[command, ...rest].join(' ')}` : 'Name a command');
+  const anchorText = parsed.values.anchor;
+  if (anchorText !== undefined && command !== 'verify-access-log') throw new UsageError('--anchor goes with verify-access-log');
+  const match = anchorText === undefined ? undefined : /^(\d{1,19}):([0-9a-fA-F]{64})$/.exec(anchorText);
+  if (anchorText !== undefined && !match) throw new UsageError('--anchor is <position>:<64 hex characters>, as access-log-head prints it');
+  return {
+    command,
+    anchor: match ? { position: BigInt(match[1]), hash: match[2].toLowerCase() } : undefined,
+    json: parsed.values.json ?? false,
+  };
+}
+
+async function main(): Promise<number> {
+  const { command, anchor, json } = parse(process.argv.slice(2));
+  const config = eventStoreConfigFromEnv();
+  const { store, sql } = await openEventStoreWithSql(config);
+  const say = (text: string) => !json && process.stdout.write(`${text}\n`);
+  try {
+    if (command === 'access-log-head') {
+      const head = await store.chainHead();
+      if (json) process.stdout.write(`${JSON.stringify({ position: head.position.toString(), hash: head.hash })}\n`);
+      say(`Head of the log's hash chain (${describeEventStoreConfig(config)}): ${head.position}:${head.hash}`);
+      return 0;
+    }
+    const progress = process.stderr.isTTY
+      ? (stage: string, upTo: bigint, of: bigint) => process.stderr.write(`\rchecking ${stage}: ${upTo} of ${of}   `)
+      : undefined;
+    const result = await new AccessLogVerifier(store, sql).verify({ anchor, onProgress: progress });
+    if (progress) process.stderr.write('\n');
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({
+          intact: result.intact,
+          checkedEvents: result.checkedEvents,
+          checkedEntries: result.checkedEntries,
+          head: `${result.head.position}:${result.head.hash}`,
+          ...(result.broken ? { brokenAt: result.broken.position.toString(), problem: result.broken.problem } : {}),
+        })}\n`,
+      );
+    if (result.broken) {
+      say(`BROKEN at position ${result.broken.position}: ${result.broken.problem}.`);
+      say(`Checked ${result.checkedEvents} events and ${result.checkedEntries} access-log entries before it.`);
+      return 1;
+    }
+    say(
+      `Intact: ${result.checkedEvents} events and ${result.checkedEntries} access-log entries checked${anchor ? ', and the anchored head holds' : ''}.`,
+    );
+    say(`Keep this head elsewhere to prove later that nothing before it changed: ${result.head.position}:${result.head.hash}`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+      process.exit(2);
+    }
+    const hint = error instanceof DataDirLockedError ? ' A running API answers the same through the verifyAccessLog query.' : '';
+    process.stderr.write(`kring: ${error.message}${hint}\n`);
+    process.exit(1);
+  },
+);
