@@ -40,15 +40,17 @@ const APPEND_LOCK = 0x6b72_696e_6702n;
 const GENESIS = `decode(repeat('00', 32), 'hex')`;
 
 /**
- * The bytes an event's hash covers: every stored column but the hash, as a JSON array (unambiguous:
- * strings are quoted and escaped), with jsonb's own normalised text for data and metadata.
+ * The bytes an event's hash covers: every stored column but the hash, joined by "|". Unambiguous: the
+ * two free texts (stream and type) carry their length before them, numbers and the uuid cannot hold
+ * "|", and data and metadata are jsonb's own normalised text, which delimits itself. (A JSON array of
+ * the columns would say the same at twice the cost: it copies data and metadata into a new jsonb.)
  */
 const DIGEST_FUNCTION = `
 CREATE FUNCTION kring_event_digest(p_position bigint, p_stream text, p_revision bigint, p_id uuid, p_type text,
                                    p_version integer, p_data jsonb, p_metadata jsonb, p_recorded_at timestamptz)
-RETURNS bytea LANGUAGE sql IMMUTABLE AS $digest$
-  SELECT sha256(convert_to(jsonb_build_array(p_position, p_stream, p_revision, p_id, p_type, p_version, p_data, p_metadata,
-                                             (extract(epoch FROM p_recorded_at) * 1000)::bigint)::text, 'UTF8'))
+RETURNS bytea LANGUAGE sql STABLE AS $digest$
+  SELECT sha256(convert_to(concat_ws('|', p_position, length(p_stream), p_stream, p_revision, p_id, length(p_type), p_type,
+                                     p_version, p_data, p_metadata, (extract(epoch FROM p_recorded_at) * 1000)::bigint), 'UTF8'))
 $digest$;`;
 
 /** kring_append as created by 001, and with the hash chain (003 replaces the first with the second). */
@@ -68,8 +70,8 @@ DECLARE
     chained
       ? `
   v_hash      bytea;
-  v_hashes    bytea[] := '{}';
-  v_event     record;`
+  v_digests   bytea[];
+  v_hashes    bytea[];`
       : ''
   }
 BEGIN
@@ -101,11 +103,14 @@ ${
   v_head := coalesce(v_head, 0);
   v_hash := coalesce(v_hash, ${GENESIS});
   v_now := greatest(date_trunc('milliseconds', clock_timestamp()), v_head_at);
-  FOR v_event IN SELECT e.value, e.ord FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(value, ord) LOOP
-    v_hash := sha256(v_hash || kring_event_digest(v_head + v_event.ord, p_stream, coalesce(v_current, -1) + v_event.ord,
-      (v_event.value->>'id')::uuid, v_event.value->>'type', (v_event.value->>'version')::integer,
-      v_event.value->'data', v_event.value->'metadata', v_now));
-    v_hashes := v_hashes || v_hash;
+  -- The digests in one set-based statement (the digest function is inlined there), then only the chaining in a loop.
+  SELECT array_agg(kring_event_digest(v_head + e.ord, p_stream, coalesce(v_current, -1) + e.ord, (e.value->>'id')::uuid,
+                   e.value->>'type', (e.value->>'version')::integer, e.value->'data', e.value->'metadata', v_now) ORDER BY e.ord)
+    INTO v_digests FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(value, ord);
+  v_hashes := array_fill(NULL::bytea, ARRAY[v_count]);
+  FOR i IN 1..v_count LOOP
+    v_hash := sha256(v_hash || v_digests[i]);
+    v_hashes[i] := v_hash;
   END LOOP;
 
   INSERT INTO kring_events (position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at, hash)
