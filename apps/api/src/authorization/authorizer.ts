@@ -22,13 +22,16 @@ export class Authorizer {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  /** Throws FORBIDDEN unless the caller may make this call; for a list, answers what it may show. */
+  /**
+   * Throws FORBIDDEN unless the caller may make this call. Answers what a list may show (everything, or
+   * the facilitator's reach); undefined for a call on one network or person within scope.
+   */
   async authorize(request: object, coordinate: string, args: Args): Promise<ListScope | undefined> {
     const caller = callerOf(request);
     const reach = this.reachOf(caller, coordinate);
+    if (reach === 'everything') return 'everything';
     if (reach === 'own lists') return this.scope.reachOf(caller.actor.id, afterOf(args));
-    if (reach === 'everything' || (reach === 'scoped' && (await this.inScope(caller, coordinate, args))))
-      return reach === 'everything' ? 'everything' : undefined;
+    if (reach === 'scoped' && (await this.inScope(caller, coordinate, args))) return undefined;
     const [type, operation] = coordinate.split('.');
     const action = type === 'Mutation' ? (ACCESS_RULES[coordinate]?.action ?? 'UPDATE') : 'READ';
     await this.access.refused(request, { subjectId: subjectOfCall(args), what: operation, action });
