@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   EventIdConflictError,
   EventStore,
+  IdempotencyKeyReusedError,
   InvalidAppendError,
   NewEvent,
   openEventStore,
@@ -164,6 +165,57 @@ export function eventStoreContract(target: StoreTarget): void {
         await store.appendToStream(stream('one'), [{ id: shared, type: 'A', data: {} }]);
         const other = await store.appendToStream(stream('two'), [{ id: shared, type: 'A', data: {} }]);
         expect(other.duplicate).toBe(false);
+      });
+    });
+
+    describe('idempotency keys', () => {
+      const keyed = (key: string, fingerprint = 'request-a') => ({ idempotencyKey: { key, fingerprint } });
+
+      it('answers the same request again with the first result, writing nothing, whatever the stream looks like now', async () => {
+        const id = stream('keyed');
+        const key = `key-${randomUUID()}`;
+        const first = await store.appendToStream(id, [event('Keyed')], { expectedRevision: 'no_stream', ...keyed(key) });
+        await store.appendToStream(id, [event('Later')]);
+        const head = await store.headPosition();
+        // A retry with fresh event ids and a stale expected revision: the key decides, not the ids or the revision.
+        const again = await store.appendToStream(id, [event('Keyed')], { expectedRevision: 'no_stream', ...keyed(key) });
+        expect(again).toEqual({ ...first, duplicate: true });
+        expect(await store.headPosition()).toBe(head);
+        expect(await store.findIdempotencyKey(key)).toEqual({
+          fingerprint: 'request-a',
+          streamId: id,
+          nextExpectedRevision: first.nextExpectedRevision,
+          position: first.position,
+        });
+        expect(await store.findIdempotencyKey(`never-${randomUUID()}`)).toBeUndefined();
+      });
+
+      it('refuses a key used for another request, on this stream or another, writing nothing', async () => {
+        const key = `key-${randomUUID()}`;
+        const id = stream('keyed');
+        await store.appendToStream(id, [event('Keyed')], keyed(key));
+        const head = await store.headPosition();
+        await expect(store.appendToStream(id, [event('Keyed')], keyed(key, 'request-b'))).rejects.toThrow(IdempotencyKeyReusedError);
+        await expect(store.appendToStream(stream('other'), [event('Keyed')], keyed(key))).rejects.toThrow(IdempotencyKeyReusedError);
+        expect(await store.headPosition()).toBe(head);
+      });
+
+      it('lets exactly one of two concurrent appends with the same key write', async () => {
+        const key = `key-${randomUUID()}`;
+        const id = stream('race');
+        const results = await Promise.all([1, 2].map(() => store.appendToStream(id, [event('Raced')], keyed(key))));
+        expect(results.map((r) => r.duplicate).sort()).toEqual([false, true]);
+        expect(await collect(store.readStream(id))).toHaveLength(1);
+      });
+
+      it('forgets keys recorded before an instant: the key is new again', async () => {
+        const key = `key-${randomUUID()}`;
+        await store.appendToStream(stream('old'), [event('Keyed')], keyed(key));
+        expect(await store.forgetIdempotencyKeys(new Date(Date.now() - 60_000))).toBe(0);
+        expect(await store.findIdempotencyKey(key)).toBeDefined();
+        expect(await store.forgetIdempotencyKeys(new Date(Date.now() + 1_000))).toBeGreaterThanOrEqual(1);
+        expect(await store.findIdempotencyKey(key)).toBeUndefined();
+        expect((await store.appendToStream(stream('new'), [event('Keyed')], keyed(key, 'request-b'))).duplicate).toBe(false);
       });
     });
 

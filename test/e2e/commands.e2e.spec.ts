@@ -282,7 +282,7 @@ function commandsOverHttp(target: StoreTarget): void {
       });
       expect(refusal).toMatchObject({
         code: 'BAD_USER_INPUT',
-        fields: { name: [expect.stringContaining('blank')], cadenceWeeks: [expect.any(String)] },
+        fields: { name: [expect.stringContaining('visible text')], cadenceWeeks: [expect.any(String)] },
       });
       const p1 = await register('Monique');
       expect(await refuse('reportOutsideContact', { networkId: 'n', between: [p1], kind: 'x', on: '2024-01-01' })).toMatchObject({
@@ -400,17 +400,15 @@ function commandsOverHttp(target: StoreTarget): void {
 
       expect(await api.store.headPosition()).toBe(head + 2n);
       expect(await types(`network-${network.id}`)).toEqual(['NetworkStarted', 'ParticipantJoined', 'MeetingHeld']);
-      // The same key on another mutation is another command.
+      // The same key on another mutation is another request: refused, nothing written.
       expect(
-        (
-          await run('registerParticipant', {
-            commandId: 'start-42',
-            displayName: 'Ander',
-            municipality: 'Baarn',
-            consentToEvaluation: false,
-          })
-        ).id,
-      ).not.toBe(network.id);
+        await refuse('registerParticipant', {
+          commandId: 'start-42',
+          displayName: 'Ander',
+          municipality: 'Baarn',
+          consentToEvaluation: false,
+        }),
+      ).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('commandId was already used for another request') });
     });
 
     it('accepts 20 concurrent commands on one network without losing any', async () => {
@@ -437,51 +435,55 @@ function commandsOverHttp(target: StoreTarget): void {
 
     it('decides again on fresh state when another writer changed the stream meanwhile', async () => {
       // A second runner over the same store, with its own cache and queue, is another API process.
-      const other = new CommandRunner(api.store, new IdSource(), api.app.get(PersonalDataCipher));
+      const ids = api.app.get(IdSource);
+      const other = new CommandRunner(api.store, ids, api.app.get(PersonalDataCipher));
       const people = await Promise.all(Array.from({ length: 3 }, (_, i) => register(`Lid ${i}`)));
       const network = await startNetwork('PEER_NETWORK');
       for (const participantId of people)
         await run('joinNetwork', { networkId: network.id, participantId, role: 'PARTICIPANT', joinedOn: '2024-01-02' });
-      const actor = { id: 'coach-2', roles: ['FACILITATOR' as never] };
-      const viaOther = (i: number) =>
-        other.execute(
-          NETWORK_STREAM,
-          network.id,
-          'RecordMeeting',
-          { actor, commandId: `other-${i}`, correlationId: 'c', purpose: 'care' },
-          `other-${i}`,
-          () => ({
-            type: 'RecordMeeting' as const,
-            meetingId: `other-${i}`,
-            heldOn: '2024-03-01',
-            activity: 'x',
-            attended: people,
-            absent: [],
-          }),
-        );
+      // The same caller as the HTTP requests below (the coach's token), so a request is the same request in either process.
+      const caller = {
+        actor: { id: 'coach-1', name: 'Netwerkcoach', roles: ['PROJECT_LEADER' as never] },
+        correlationId: 'c',
+        purpose: 'management' as const,
+      };
+      const meetingInput = (commandId: string) => ({
+        commandId,
+        networkId: network.id,
+        heldOn: '2024-03-01',
+        activity: 'x',
+        attended: people,
+        absent: [],
+      });
+      const viaOther = (commandId: string) => {
+        const { context, newId } = ids.begin(caller, 'recordMeeting', meetingInput(commandId));
+        const meetingId = newId('meeting');
+        return other.execute(NETWORK_STREAM, network.id, 'RecordMeeting', context, meetingId, () => ({
+          type: 'RecordMeeting' as const,
+          meetingId,
+          heldOn: '2024-03-01',
+          activity: 'x',
+          attended: people,
+          absent: [],
+        }));
+      };
       const viaHttp = (i: number) =>
         run('recordMeeting', { networkId: network.id, heldOn: '2024-03-02', activity: `http ${i}`, attended: people, absent: [] });
-      await Promise.all(Array.from({ length: 10 }, (_, i) => [viaOther(i), viaHttp(i)]).flat());
+      await Promise.all(Array.from({ length: 10 }, (_, i) => [viaOther(`other-${i}`), viaHttp(i)]).flat());
       const meetings = (await stream(`network-${network.id}`)).filter((event) => event.type === 'MeetingHeld');
       expect(meetings).toHaveLength(20);
       expect(meetings.map((event) => event.data.sequence)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
 
       // The API's cached fold does not know the newcomer the other writer added: it must read again, not refuse.
       const newcomer = await register('Nieuw');
-      await other.execute(
-        NETWORK_STREAM,
-        network.id,
-        'JoinNetwork',
-        { actor, commandId: 'other-join', correlationId: 'c', purpose: 'care' },
-        network.id,
-        () => ({
-          type: 'JoinNetwork' as const,
-          participantId: newcomer,
-          role: 'PARTICIPANT' as const,
-          joinedOn: '2024-03-03',
-          participant: 'registered' as const,
-        }),
-      );
+      const { context } = ids.begin(caller, 'joinNetwork', { networkId: network.id, participantId: newcomer });
+      await other.execute(NETWORK_STREAM, network.id, 'JoinNetwork', context, network.id, () => ({
+        type: 'JoinNetwork' as const,
+        participantId: newcomer,
+        role: 'PARTICIPANT' as const,
+        joinedOn: '2024-03-03',
+        participant: 'registered' as const,
+      }));
       await run('recordMeeting', {
         networkId: network.id,
         heldOn: '2024-03-04',
@@ -490,17 +492,10 @@ function commandsOverHttp(target: StoreTarget): void {
         absent: [],
       });
 
-      // A command the other writer handled is recognised by its commandId here too.
-      const first = await viaOther(99);
-      const retried = await run('recordMeeting', {
-        commandId: 'other-99',
-        networkId: network.id,
-        heldOn: '2024-03-01',
-        activity: 'x',
-        attended: people,
-        absent: [],
-      });
-      expect(retried.position).toBe(first.position.toString());
+      // A request the other process handled is recognised by its idempotency key here too: same meeting, same position.
+      const first = await viaOther('other-99');
+      const retried = await run('recordMeeting', meetingInput('other-99'));
+      expect(retried).toEqual({ id: first.id, position: first.position.toString() });
       expect((await stream(`network-${network.id}`)).filter((event) => event.type === 'MeetingHeld')).toHaveLength(22);
     });
   });

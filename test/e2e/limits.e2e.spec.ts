@@ -41,9 +41,10 @@ describe('limits on hostile requests [pglite]', () => {
   afterAll(() => api?.close());
 
   it(`refuses more than ${LIMITS.aliases} aliases, and 2,000 aliased registrations write nothing`, async () => {
-    const aliases = (n: number, field: string) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
-    expect((await post(JSON.stringify({ query: aliases(LIMITS.aliases, 'me { id }') }))).status).toBe(200);
-    expect(await refusal(aliases(LIMITS.aliases + 1, 'me { id }'))).toMatch(/aliases/i);
+    // Aliases inside one field: the cap on top-level fields (10) would stop them at the top first.
+    const aliases = (n: number) => `{ me { ${Array.from({ length: n }, (_, i) => `a${i}: id`).join(' ')} } }`;
+    expect((await post(JSON.stringify({ query: aliases(LIMITS.aliases) }))).status).toBe(200);
+    expect(await refusal(aliases(LIMITS.aliases + 1))).toMatch(/aliases/i);
     const rss = process.memoryUsage().rss;
     const started = Date.now();
     const registrations = `mutation { ${Array.from(

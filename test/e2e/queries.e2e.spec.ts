@@ -415,7 +415,7 @@ function queriesOverHttp(target: StoreTarget): void {
         'query($id: ID!, $after: Position) { network(id: $id, after: $after) { members { displayName } } }',
         { id: networkId, after: last },
         reader,
-        { 'X-Kring-Purpose': 'voorbereiding bijeenkomst' },
+        { 'X-Kring-Purpose': 'care' },
       );
       expect(names.data!.network.members.map((m) => m.displayName)).toEqual(['Lotte']);
 
@@ -431,7 +431,7 @@ function queriesOverHttp(target: StoreTarget): void {
       expect(entries.map((e) => [e.action, e.what, e.actorId, e.purpose, e.outcome])).toEqual([
         ['CREATE', 'ParticipantRegistered', 'coach-1', 'care', 'SUCCESS'],
         ['UPDATE', 'ParticipantJoined', 'coach-1', 'care', 'SUCCESS'],
-        ['READ', 'Network.members.displayName', 'coach-7', 'voorbereiding bijeenkomst', 'SUCCESS'],
+        ['READ', 'Network.members.displayName', 'coach-7', 'care', 'SUCCESS'],
         ['READ', 'accessLog', 'auditor-1', 'audit', 'SUCCESS'],
       ]);
       expect(entries[2].actorRoles).toEqual(['FACILITATOR']);

@@ -21,8 +21,20 @@ export interface RunningApi extends GraphqlClient {
   close(): Promise<void>;
 }
 
+/** The environment the test run started with: every API starts from it, so one test's settings never leak into the next. */
+const STARTING_ENV = { ...process.env };
+
+function resetSettings(): void {
+  for (const name of Object.keys(process.env))
+    if (name.startsWith('KRING_') || name === 'NODE_ENV') {
+      if (STARTING_ENV[name] === undefined) delete process.env[name];
+      else process.env[name] = STARTING_ENV[name];
+    }
+}
+
 export async function startApi(target: StoreTarget, label: string, env: Record<string, string> = {}): Promise<RunningApi> {
   const fresh = await target.fresh(label);
+  resetSettings();
   Object.assign(process.env, {
     KRING_DATABASE_URL: '',
     KRING_DATA_DIR: '',

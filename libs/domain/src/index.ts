@@ -14,3 +14,4 @@ export * from './participant/read-model';
 export * from './referral/read-model';
 export * from './access/read-model';
 export * from './authorization/scope';
+export * from './access/purposes';

@@ -106,12 +106,45 @@ export interface VerifyOptions {
   onProgress?: (checkedUpTo: bigint, head: bigint) => void;
 }
 
+/**
+ * A client's idempotency key for one append: the key (unique across the whole log while it is
+ * remembered) and a fingerprint of the request it was used for.
+ */
+export interface IdempotencyKey {
+  key: string;
+  fingerprint: string;
+}
+
+/** What a remembered key was used for, and what that append answered. */
+export interface RememberedKey {
+  fingerprint: string;
+  streamId: string;
+  nextExpectedRevision: bigint;
+  position: bigint;
+}
+
+export interface AppendOptions {
+  expectedRevision?: ExpectedRevision;
+  /**
+   * Checked and stored in the same transaction as the events: the same key with the same fingerprint
+   * on the same stream writes nothing and returns the first result (duplicate); with anything else it
+   * throws IdempotencyKeyReusedError and writes nothing.
+   */
+  idempotencyKey?: IdempotencyKey;
+}
+
 export interface EventStore {
   /** Which adapter this is, for logs and test names: 'pglite', 'postgres', 'eventstoredb'. */
   readonly adapter: string;
 
   /** Appends all events atomically, or none. Throws WrongExpectedRevisionError on a revision mismatch. */
-  appendToStream(streamId: string, events: readonly NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  appendToStream(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+
+  /** The append an idempotency key was used for, while it is remembered. */
+  findIdempotencyKey(key: string): Promise<RememberedKey | undefined>;
+
+  /** Forgets the keys recorded before `before` (the retention of keys); resolves to how many. */
+  forgetIdempotencyKeys(before: Date): Promise<number>;
 
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
 
@@ -153,6 +186,15 @@ export class WrongExpectedRevisionError extends Error {
   ) {
     super(`Stream ${streamId}: expected revision ${String(expected)}, but it is at ${String(actual)}`);
     this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** The idempotency key was used for another request (another fingerprint or stream): nothing was written. */
+export class IdempotencyKeyReusedError extends Error {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor(readonly key: string) {
+    super(`idempotency key ${key} was used for another request`);
+    this.name = 'IdempotencyKeyReusedError';
   }
 }
 

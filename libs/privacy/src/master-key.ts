@@ -23,6 +23,11 @@ export class MasterKey {
     this.key = Buffer.from(hkdfSync('sha256', secret, 'kring', 'kring master key v1', KEY_BYTES));
   }
 
+  /** A key for one other use (say, fingerprints of requests), derived so that it reveals nothing of this one. */
+  derive(use: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, 'kring', `kring ${use}`, KEY_BYTES));
+  }
+
   /** Identifies this master key without revealing it: a store remembers it, so a wrong key is refused at start. */
   fingerprint(): Buffer {
     return createHmac('sha256', this.key).update('kring master key check v1').digest();

@@ -1,6 +1,7 @@
 import { accessEntryOf, AccessLogEvent, accessProjection, isAccessEntry } from '@kring/domain';
 import type { ChainLink, EventStore, RecordedEvent, SqlDriver } from '@kring/event-store';
 import { activeGeneration, DocumentView } from '@kring/projections';
+import { canonicalJson } from '../commands/canonical-json';
 
 export interface AccessLogVerification {
   intact: boolean;
@@ -17,14 +18,6 @@ export interface AccessLogVerification {
 export type VerifyProgress = (stage: 'log' | 'entries', doneUpTo: bigint, of: bigint) => void;
 
 const BATCH = 2000;
-
-/** Object keys in one order, so two documents compare by content whatever order their keys were stored in. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
 
 /**
  * Proves the access log unchanged: first the hash chain of the whole log (every access entry is an
@@ -62,7 +55,7 @@ export class AccessLogVerifier {
         const doc = stored.get(event.id);
         const problem = !doc
           ? `the access-log entry of the event at position ${event.position} is missing`
-          : canonical(doc) !== canonical(accessEntryOf(event as unknown as AccessLogEvent))
+          : canonicalJson(doc) !== canonicalJson(accessEntryOf(event as unknown as AccessLogEvent))
             ? `the access-log entry of the event at position ${event.position} differs from the event`
             : undefined;
         if (problem) return { position: event.position, problem };

@@ -1,12 +1,32 @@
 import { devSecret } from '@kring/privacy';
 
+/** What every token must satisfy, whichever key checks it. */
+export interface TokenRules {
+  /** Checked when set (KRING_AUTH_ISSUER, KRING_AUTH_AUDIENCE). */
+  issuer?: string;
+  audience?: string;
+  /** The longest a token may live, from `iat` to `exp` (KRING_TOKEN_MAX_HOURS, default 12). */
+  maxLifetimeHours: number;
+}
+
 /** How bearer tokens are checked: a shared HS256 secret (development) or the identity provider's JWKS (production). */
-export type AuthConfig =
-  { kind: 'secret'; secret: Uint8Array; source: string } | { kind: 'jwks'; url: URL; issuer?: string; audience?: string };
+export type AuthConfig = TokenRules & ({ kind: 'secret'; secret: Uint8Array; source: string } | { kind: 'jwks'; url: URL });
 
 const MIN_SECRET_LENGTH = 16;
+const DEFAULT_MAX_LIFETIME_HOURS = 12;
+
+function tokenRulesFromEnv(env: NodeJS.ProcessEnv): TokenRules {
+  const raw = env.KRING_TOKEN_MAX_HOURS?.trim();
+  if (raw && !/^[1-9]\d{0,3}$/.test(raw)) throw new Error(`KRING_TOKEN_MAX_HOURS must be a whole number of hours, not "${raw}"`);
+  return {
+    issuer: env.KRING_AUTH_ISSUER?.trim() || undefined,
+    audience: env.KRING_AUTH_AUDIENCE?.trim() || undefined,
+    maxLifetimeHours: raw ? Number(raw) : DEFAULT_MAX_LIFETIME_HOURS,
+  };
+}
 
 export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthConfig {
+  const rules = tokenRulesFromEnv(env);
   if (env.KRING_AUTH_JWKS_URL) {
     let url: URL;
     try {
@@ -14,19 +34,19 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
     } catch {
       throw new Error(`KRING_AUTH_JWKS_URL is not a URL: ${env.KRING_AUTH_JWKS_URL}`);
     }
-    return { kind: 'jwks', url, issuer: env.KRING_AUTH_ISSUER || undefined, audience: env.KRING_AUTH_AUDIENCE || undefined };
+    return { kind: 'jwks', url, ...rules };
   }
   if (env.KRING_AUTH_SECRET) {
     if (env.KRING_AUTH_SECRET.length < MIN_SECRET_LENGTH)
       throw new Error(`KRING_AUTH_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
-    return { kind: 'secret', secret: new TextEncoder().encode(env.KRING_AUTH_SECRET), source: 'KRING_AUTH_SECRET' };
+    return { kind: 'secret', secret: new TextEncoder().encode(env.KRING_AUTH_SECRET), source: 'KRING_AUTH_SECRET', ...rules };
   }
   if (env.NODE_ENV === 'production') {
     throw new Error('Set KRING_AUTH_JWKS_URL (or KRING_AUTH_SECRET) in production: no development secret is generated there');
   }
   // Kept beside the embedded store, so `npm start` and `npm run token` agree on a fresh machine.
   const { secret, file } = devSecret('dev-auth-secret', env);
-  return { kind: 'secret', secret: new TextEncoder().encode(secret), source: file };
+  return { kind: 'secret', secret: new TextEncoder().encode(secret), source: file, ...rules };
 }
 
 export function describeAuthConfig(config: AuthConfig): string {

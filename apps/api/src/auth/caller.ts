@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { IncomingMessage } from 'node:http';
+import type { Purpose } from '@kring/domain';
 import { Role } from './role';
 import type { AuthenticatedActor } from './token-verifier';
 
@@ -8,8 +9,8 @@ import type { AuthenticatedActor } from './token-verifier';
 export interface Caller {
   actor: AuthenticatedActor;
   correlationId: string;
-  /** The `X-Kring-Purpose` header, or the usual purpose of the actor's role: the access log records it (NEN 7513). */
-  purpose: string;
+  /** The `X-Kring-Purpose` header (one of PURPOSES), or the usual purpose of the actor's role: the access log records it (NEN 7513). */
+  purpose: Purpose;
 }
 
 /** A GraphQL request as the guard leaves it: its caller, and per list operation what it may show. */
@@ -23,15 +24,14 @@ export type GuardedRequest = IncomingMessage & {
 export type ListScope = 'everything' | { networks: ReadonlySet<string>; participants: ReadonlySet<string> };
 
 /** Why someone in this role reads or records, when the client does not say: the first role that applies. */
-const PURPOSE_OF_ROLE: ReadonlyArray<[Role, string]> = [
+const PURPOSE_OF_ROLE: ReadonlyArray<[Role, Purpose]> = [
   [Role.FACILITATOR, 'care'],
   [Role.PROJECT_LEADER, 'management'],
   [Role.AUDITOR, 'audit'],
   [Role.EVALUATOR, 'evaluation'],
 ];
 
-export const usualPurposeOf = (actor: AuthenticatedActor): string =>
-  PURPOSE_OF_ROLE.find(([role]) => actor.roles.includes(role))?.[1] ?? 'unspecified';
+export const usualPurposeOf = (actor: AuthenticatedActor): Purpose => PURPOSE_OF_ROLE.find(([role]) => actor.roles.includes(role))![1];
 
 export function requestOf(context: ExecutionContext): GuardedRequest {
   return GqlExecutionContext.create(context).getContext<{ req: GuardedRequest }>().req;

@@ -34,12 +34,19 @@ async function main(): Promise<void> {
 
   const config = authConfigFromEnv();
   if (config.kind !== 'secret') fail('KRING_AUTH_JWKS_URL is set: tokens come from your identity provider, not from here');
-  const token = await new SignJWT({ roles, ...(values.name ? { name: values.name } : {}) })
+  const lifetime = /^(\d{1,6})([smhd])$/.exec(values.expires ?? '8h');
+  if (!lifetime) fail('--expires is a number with s, m, h or d, e.g. 8h');
+  const seconds = Number(lifetime[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[lifetime[2] as 's' | 'm' | 'h' | 'd'];
+  if (seconds > config.maxLifetimeHours * 3600) fail(`--expires may be at most ${config.maxLifetimeHours}h (KRING_TOKEN_MAX_HOURS)`);
+  let jwt = new SignJWT({ roles, ...(values.name ? { name: values.name } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(values.sub)
     .setIssuedAt()
-    .setExpirationTime(values.expires ?? '8h')
-    .sign(config.secret);
+    .setExpirationTime(`${seconds}s`);
+  // The API checks issuer and audience when they are set: a development token carries them too.
+  if (config.issuer) jwt = jwt.setIssuer(config.issuer);
+  if (config.audience) jwt = jwt.setAudience(config.audience);
+  const token = await jwt.sign(config.secret);
   process.stdout.write(`${token}\n`);
 }
 

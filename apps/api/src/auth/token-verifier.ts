@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createRemoteJWKSet, errors, JWTPayload, jwtVerify } from 'jose';
+import { createRemoteJWKSet, errors, JWTPayload, jwtVerify, JWTVerifyOptions } from 'jose';
 import type { AuthConfig } from './auth-config';
 import { isCleanText } from '../graphql/clean-text';
 import { Role, ROLES } from './role';
 
 const MAX_SUB_LENGTH = 200;
+/** Clocks of the identity provider and this server may differ this much. */
+const CLOCK_TOLERANCE_SECONDS = 30;
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 
@@ -26,13 +28,22 @@ export class InvalidTokenError extends Error {
 export class TokenVerifier {
   private readonly verifyToken: (token: string) => Promise<JWTPayload>;
 
-  constructor(@Inject(AUTH_CONFIG) config: AuthConfig) {
+  constructor(@Inject(AUTH_CONFIG) private readonly config: AuthConfig) {
+    // The same rules whichever key checks a token: it must say when it was issued and when it expires, it may
+    // not be older (nor, beyond the clock tolerance, younger) than it can live, and issuer and audience match when set.
+    const rules: JWTVerifyOptions = {
+      issuer: config.issuer,
+      audience: config.audience,
+      requiredClaims: ['iat', 'exp'],
+      maxTokenAge: `${config.maxLifetimeHours}h`,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    };
     if (config.kind === 'secret') {
-      this.verifyToken = async (token) => (await jwtVerify(token, config.secret, { algorithms: ['HS256'] })).payload;
+      this.verifyToken = async (token) => (await jwtVerify(token, config.secret, { ...rules, algorithms: ['HS256'] })).payload;
     } else {
       // jose caches the key set and refetches it when a token names an unknown key id (key rotation).
       const keys = createRemoteJWKSet(config.url);
-      this.verifyToken = async (token) => (await jwtVerify(token, keys, { issuer: config.issuer, audience: config.audience })).payload;
+      this.verifyToken = async (token) => (await jwtVerify(token, keys, rules)).payload;
     }
   }
 
@@ -47,15 +58,19 @@ export class TokenVerifier {
       if (error instanceof errors.JOSEError) throw new InvalidTokenError(`The token was refused: ${error.message}`);
       throw error;
     }
-    const { sub, name, roles } = claims;
+    const { sub, name, roles, iat, exp } = claims;
+    if ((exp ?? 0) - (iat ?? 0) > this.config.maxLifetimeHours * 3600)
+      throw new InvalidTokenError(
+        `The token lives longer than ${this.config.maxLifetimeHours} hours (from iat to exp); ask for a shorter one`,
+      );
     if (typeof sub !== 'string' || sub.trim() === '') throw new InvalidTokenError('The token has no `sub` claim');
     // The sub is stored with everything the actor does: it must be an id, not arbitrary bytes.
     if (sub.length > MAX_SUB_LENGTH || !isCleanText(sub))
       throw new InvalidTokenError(`The \`sub\` claim must be at most ${MAX_SUB_LENGTH} characters without control characters`);
     if (name !== undefined && (typeof name !== 'string' || !isCleanText(name)))
       throw new InvalidTokenError('The `name` claim must be text');
-    if (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string' || !ROLES.includes(role))) {
-      throw new InvalidTokenError(`The \`roles\` claim must be an array of ${ROLES.join(', ')}`);
+    if (!Array.isArray(roles) || roles.length === 0 || roles.some((role) => typeof role !== 'string' || !ROLES.includes(role))) {
+      throw new InvalidTokenError(`The \`roles\` claim must be an array of one or more of ${ROLES.join(', ')}`);
     }
     return { id: sub, ...(name ? { name } : {}), roles: roles as Role[] };
   }

@@ -60,9 +60,11 @@ export class Authorizer {
     const on = ACCESS_RULES[coordinate]?.on;
     if (!on) return false; // a scoped rule must say what it is scoped to
     const targets = on(args);
+    // What the scope had applied when it was read (at least): a refusal on less than the head is asked again.
+    const seen = this.scope.checkpoint;
     if (await this.scope.reachesAll(caller.actor.id, targets, afterOf(args))) return true;
     const head = await this.store.headPosition();
-    return this.scope.checkpoint < head && this.scope.reachesAll(caller.actor.id, targets, head);
+    return seen < head && this.scope.reachesAll(caller.actor.id, targets, head);
   }
 }
 

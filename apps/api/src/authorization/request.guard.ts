@@ -1,6 +1,7 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { randomUUID } from 'node:crypto';
+import { isPurpose, PURPOSES } from '@kring/domain';
 import { GraphQLError, GraphQLResolveInfo } from 'graphql';
 import { Caller, GuardedRequest, usualPurposeOf } from '../auth/caller';
 import { RateLimiter } from '../auth/rate-limiter';
@@ -11,7 +12,6 @@ import type { Args } from './access-rules';
 import { Authorizer } from './authorizer';
 
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
-const PURPOSE = /^[^\p{Cc}]{1,200}$/u;
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 
 /**
@@ -21,6 +21,8 @@ const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
  */
 @Injectable()
 export class RequestGuard implements CanActivate {
+  private readonly logger = new Logger('Access');
+
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly limiter: RateLimiter,
@@ -36,7 +38,8 @@ export class RequestGuard implements CanActivate {
     // Once per request, however many operations it holds.
     request.caller ??= await this.authenticate(request);
     const args = gql.getArgs<Args>();
-    const unclean = uncleanText(args);
+    // Fields named as class-validator names them: those of a mutation's `input` without the prefix.
+    const unclean = Object.entries(args).reduce((found, [name, value]) => uncleanText(value, name === 'input' ? '' : name, found), {});
     if (Object.keys(unclean).length > 0) throw badUserInput(unclean);
     const coordinate = `${info.parentType.name}.${info.fieldName}`;
     const listScope = await this.authorizer.authorize(request, coordinate, args);
@@ -55,13 +58,12 @@ export class RequestGuard implements CanActivate {
     }
     await this.limiter.take(`actor:${actor.id}`);
     const correlation = request.headers['x-correlation-id'];
-    const purpose = request.headers['x-kring-purpose'];
-    if (typeof purpose === 'string' && !PURPOSE.test(purpose.trim()))
-      throw badUserInput({ purpose: ['X-Kring-Purpose must be 1 to 200 characters without control characters'] });
-    return {
-      actor,
-      correlationId: typeof correlation === 'string' && CORRELATION_ID.test(correlation) ? correlation : randomUUID(),
-      purpose: typeof purpose === 'string' ? purpose.trim() : usualPurposeOf(actor),
-    };
+    const correlationId = typeof correlation === 'string' && CORRELATION_ID.test(correlation) ? correlation : randomUUID();
+    const given = request.headers['x-kring-purpose'];
+    if (given !== undefined && (typeof given !== 'string' || !isPurpose(given)))
+      throw badUserInput({ purpose: [`X-Kring-Purpose must be one of ${Object.keys(PURPOSES).join(', ')}`] });
+    // Every use is in the access log with its purpose; an emergency also here, so it is seen the same day.
+    if (given === 'emergency') this.logger.warn(`emergency purpose (noodtoegang) declared by ${actor.id}, correlation id ${correlationId}`);
+    return { actor, correlationId, purpose: given ?? usualPurposeOf(actor) };
   }
 }

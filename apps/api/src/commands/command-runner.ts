@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EventStore, RecordedEvent, WrongExpectedRevisionError } from '@kring/event-store';
+import { EventStore, IdempotencyKeyReusedError, RecordedEvent, WrongExpectedRevisionError } from '@kring/event-store';
 import { DomainError } from '@kring/domain';
 import { PersonalDataCipher } from '@kring/privacy';
 import { LRUCache } from 'lru-cache';
@@ -14,23 +14,15 @@ export interface CommandOutcome {
   position: bigint;
 }
 
-/** A stream folded up to `revision`, with the commands already handled on it (for idempotent retries). */
+/** A stream folded up to `revision`. */
 interface Folded<State> {
   state: State;
   /** Revision of the last folded event; undefined while the stream does not exist. */
   revision: bigint | undefined;
-  /**
-   * `<command type>:<commandId>` → position of that command's last event. Grown in place by the stream's
-   * lock holder (copying it per command would cost the stream's whole history each time).
-   */
-  handled: Map<string, bigint>;
 }
 
 /** Omit over each member of a union (a request is a command without what the handler reads elsewhere). */
 export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/** What deciding a command on a fold came to: its events, or the position where it was handled before. */
-type Decision<Event, State> = { earlier: bigint } | { folded: Folded<State>; events: Event[] };
 
 /** Another process kept changing the stream while this command was retried: nothing was written. */
 export class StreamContentionError extends Error {
@@ -43,15 +35,18 @@ export class StreamContentionError extends Error {
 const MAX_ATTEMPTS = 8;
 const CACHED_STREAMS = 10_000;
 
-const handledKey = (commandType: unknown, commandId: unknown): string | undefined =>
-  typeof commandType === 'string' && typeof commandId === 'string' ? `${commandType}:${commandId}` : undefined;
+/** The same commandId for anything but the same request. */
+const keyReused = () =>
+  new DomainError(
+    'CONFLICT',
+    'This commandId was already used for another request (another mutation, input or caller); nothing was written. Send a new commandId for a new request.',
+  );
 
 /**
- * The command side's one loop: load the stream, skip a command it already handled, decide, append with the
- * expected revision, and on a concurrent change load again and decide again (a bounded number of times).
- * Folded streams are cached; a cached state that turns out stale costs one WrongExpectedRevisionError and a
- * reload, never a wrong decision. A command already handled by another process is found on that reload,
- * because its events moved the stream past the cached revision.
+ * The command side's one loop: answer a repeated request from its idempotency key, load the stream,
+ * decide, append with the expected revision (and the key, in the same transaction), and on a concurrent
+ * change load again and decide again (a bounded number of times). Folded streams are cached; a cached
+ * state that turns out stale costs one WrongExpectedRevisionError and a reload, never a wrong decision.
  */
 @Injectable()
 export class CommandRunner {
@@ -82,17 +77,34 @@ export class CommandRunner {
     complete: () => Command | Promise<Command>,
   ): Promise<CommandOutcome> {
     const streamId = streamIdOf(kind, id);
-    const key = `${commandType}:${context.commandId}`;
+    const key = context.idempotency;
+    /** The answer to a request seen before (as it was then), or a refusal of its key used for another request. */
+    const answeredBefore = async (): Promise<CommandOutcome | undefined> => {
+      const earlier = key && (await this.store.findIdempotencyKey(key.key));
+      if (!earlier) return undefined;
+      if (earlier.fingerprint !== key.fingerprint || earlier.streamId !== streamId) throw keyReused();
+      return { id: resultId, position: earlier.position };
+    };
     return this.locks.run(streamId, async () => {
+      // Before deciding: the first handling's effect may make the rules refuse the same request now.
+      const earlier = await answeredBefore();
+      if (earlier) return earlier;
       for (let attempt = 1; ; attempt++) {
         // A cached fold is used without reading the stream: if another process appended meanwhile, the
         // expected revision refuses the append, or the rules refuse the command, and either way the
         // stream is read again before anything is answered.
         const cached = this.cache.get(streamId) as Folded<State> | undefined;
-        const decision =
-          (cached && (await this.decide(kind, cached, key, complete, false))) ??
-          (await this.decide(kind, await this.load(kind, streamId), key, complete, true));
-        if ('earlier' in decision) return { id: resultId, position: decision.earlier };
+        let decision: { folded: Folded<State>; events: Event[] };
+        try {
+          decision =
+            (cached && (await this.decide(kind, cached, complete, false))) ??
+            (await this.decide(kind, await this.load(kind, streamId), complete, true));
+        } catch (error) {
+          // Refused because another process just handled this very request? Then that is the answer.
+          const answer = key && error instanceof DomainError ? await answeredBefore() : undefined;
+          if (answer) return answer;
+          throw error;
+        }
         const { folded, events } = decision;
         // Erasure first: if the append then fails, the person is still erased, and a retry records it.
         for (const subjectId of events.flatMap((event) => kind.erases?.(event) ?? [])) await this.cipher.keys.destroy(subjectId);
@@ -105,14 +117,16 @@ export class CommandRunner {
             () => this.ids.eventId(),
             metadata,
           );
-          const result = await this.store.appendToStream(streamId, stored, { expectedRevision: folded.revision ?? 'no_stream' });
-          this.remember(streamId, {
-            state: events.reduce(kind.decider.evolve, folded.state),
-            revision: result.nextExpectedRevision,
-            handled: folded.handled.set(key, result.position),
+          const result = await this.store.appendToStream(streamId, stored, {
+            expectedRevision: folded.revision ?? 'no_stream',
+            ...(key ? { idempotencyKey: key } : {}),
           });
+          // A duplicate: another process handled this very request meanwhile, and its events are not these.
+          if (result.duplicate) this.cache.delete(streamId);
+          else this.remember(streamId, { state: events.reduce(kind.decider.evolve, folded.state), revision: result.nextExpectedRevision });
           return { id: resultId, position: result.position };
         } catch (error) {
+          if (error instanceof IdempotencyKeyReusedError) throw keyReused();
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           this.cache.delete(streamId);
           if (attempt >= MAX_ATTEMPTS) throw new StreamContentionError(streamId, attempt);
@@ -123,33 +137,25 @@ export class CommandRunner {
     });
   }
 
-  /**
-   * The command's events on this fold, or the position of its earlier handling. On a fold just read from the
-   * store a refusal is final; on a cached fold it answers undefined, so the caller reads the stream and asks again.
-   */
+  /** The command's events on this fold. On a fold just read from the store a refusal is final; on a cached fold it answers undefined, so the caller reads the stream and asks again. */
   private decide<Command, Event extends AnyEvent, State>(
     kind: StreamKind<Command, Event, State>,
     folded: Folded<State>,
-    key: string,
     complete: () => Command | Promise<Command>,
     fresh: true,
-  ): Promise<Decision<Event, State>>;
+  ): Promise<{ folded: Folded<State>; events: Event[] }>;
   private decide<Command, Event extends AnyEvent, State>(
     kind: StreamKind<Command, Event, State>,
     folded: Folded<State>,
-    key: string,
     complete: () => Command | Promise<Command>,
     fresh: false,
-  ): Promise<Decision<Event, State> | undefined>;
+  ): Promise<{ folded: Folded<State>; events: Event[] } | undefined>;
   private async decide<Command, Event extends AnyEvent, State>(
     kind: StreamKind<Command, Event, State>,
     folded: Folded<State>,
-    key: string,
     complete: () => Command | Promise<Command>,
     fresh: boolean,
-  ): Promise<Decision<Event, State> | undefined> {
-    const earlier = folded.handled.get(key);
-    if (earlier !== undefined) return { earlier };
+  ): Promise<{ folded: Folded<State>; events: Event[] } | undefined> {
     try {
       return { folded, events: kind.decider.decide(await complete(), folded.state) };
     } catch (error) {
@@ -163,26 +169,15 @@ export class CommandRunner {
     streamId: string,
   ): Promise<Folded<State>> {
     const cached = this.cache.get(streamId) as Folded<State> | undefined;
-    let state = cached?.state ?? kind.decider.initialState;
-    let revision = cached?.revision;
-    let handled = cached?.handled ?? new Map<string, bigint>();
-    let copied = false;
     // A stream is one aggregate's history: read whole, so its personal data is opened in one batch.
     const recorded: RecordedEvent[] = [];
-    for await (const event of this.store.readStream(streamId, { fromRevision: revision === undefined ? 0n : revision + 1n }))
-      recorded.push(event);
+    const fromRevision = cached?.revision === undefined ? 0n : cached.revision + 1n;
+    for await (const event of this.store.readStream(streamId, { fromRevision })) recorded.push(event);
     const events = await decodeEvents<Event>(this.cipher, recorded);
-    for (const [i, event] of events.entries()) {
-      state = kind.decider.evolve(state, event);
-      revision = recorded[i].streamRevision;
-      const key = handledKey(recorded[i].metadata.commandType, recorded[i].metadata.commandId);
-      if (key) {
-        if (!copied) handled = new Map(handled);
-        copied = true;
-        handled.set(key, recorded[i].position);
-      }
-    }
-    const folded = { state, revision, handled };
+    const folded = {
+      state: events.reduce(kind.decider.evolve, cached?.state ?? kind.decider.initialState),
+      revision: recorded.at(-1)?.streamRevision ?? cached?.revision,
+    };
     this.remember(streamId, folded);
     return folded;
   }

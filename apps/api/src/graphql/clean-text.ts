@@ -14,7 +14,7 @@ export function uncleanText(value: unknown, path = '', into: Record<string, stri
   if (typeof value === 'string') {
     if (!isCleanText(value)) into[path || 'input'] = ['must not contain control characters or unpaired surrogates'];
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => uncleanText(item, `${path}[${i}]`, into));
+    value.forEach((item, i) => uncleanText(item, path ? `${path}.${i}` : String(i), into));
   } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
     for (const [key, item] of Object.entries(value)) uncleanText(item, path ? `${path}.${key}` : key, into);
   }

@@ -4,7 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ClientErrorFilter, formatError } from './errors';
 import { introspectionEnabled, LIMITS, protection, subscriptionChecks } from './limits';
-import { inputValidation, NullsAsAbsentPipe } from './validation';
+import { inputValidation, CleanArgumentsPipe } from './validation';
 
 /**
  * HTTP requests carry their headers (Apollo's Fastify integration passes the request itself); a graphql-ws
@@ -55,8 +55,8 @@ function contextOf(context: { headers?: unknown; connectionParams?: Record<strin
     }),
   ],
   providers: [
-    // Order matters: nulls become absent before class-validator sees the input.
-    { provide: APP_PIPE, useClass: NullsAsAbsentPipe },
+    // Order matters: nulls become absent and text normal before class-validator sees the input.
+    { provide: APP_PIPE, useClass: CleanArgumentsPipe },
     { provide: APP_PIPE, useValue: inputValidation },
     { provide: APP_FILTER, useClass: ClientErrorFilter },
   ],

@@ -20,7 +20,9 @@ import { DateScalar } from './scalars';
 
 const MAX_ID_LENGTH = 200;
 export const MAX_LIST_SIZE = 500;
-const notBlank = Matches(/\S/, { message: '$property must not be blank' });
+/** Something a person can see: not only spaces, zero-width characters, direction marks or other invisible ones. */
+export const VISIBLE = /[^\s\p{Cf}\p{Zs}\u034F\u115F\u1160\u3164\uFFA0]/u;
+const notBlank = Matches(VISIBLE, { message: '$property must hold visible text, not only spaces or invisible characters' });
 const optionally = (nullable: boolean | undefined) => (nullable ? [IsOptional()] : []);
 /** Every limit is stated in the schema, so a client knows it before it is refused. */
 export const withLimit = (description: string | undefined, limit: string): string => (description ? `${description} (${limit})` : limit);
@@ -58,7 +60,7 @@ export const IdListField = (minSize: number, description?: string) =>
     ArrayMaxSize(MAX_LIST_SIZE),
     ArrayUnique(),
     IsString({ each: true }),
-    Matches(/\S/, { each: true, message: '$property must not hold blank ids' }),
+    Matches(VISIBLE, { each: true, message: '$property must not hold blank or invisible ids' }),
     MaxLength(MAX_ID_LENGTH, { each: true }),
   );
 

@@ -5,7 +5,7 @@
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, parse, specifiedRules, validate, ValidationRule } from 'graphql';
+import { GraphQLError, Kind, OperationTypeNode, parse, SelectionNode, specifiedRules, validate, ValidationRule } from 'graphql';
 
 export const LIMITS = {
   /** Nesting of fields (network { members { … } } is 3). */
@@ -20,6 +20,9 @@ export const LIMITS = {
    */
   cost: 1000,
   directives: 10,
+  /** Top-level fields of one query; mutations, each a command that writes, fewer still. */
+  rootFields: 10,
+  mutations: 5,
   /** Bytes of a request body (HTTP 413 beyond). */
   bodyBytes: 256 * 1024,
 } as const;
@@ -27,6 +30,34 @@ export const LIMITS = {
 /** Introspection answers only outside production, unless KRING_INTROSPECTION=on. */
 export const introspectionEnabled = (env: NodeJS.ProcessEnv = process.env): boolean =>
   env.NODE_ENV !== 'production' || env.KRING_INTROSPECTION === 'on';
+
+/**
+ * At most LIMITS.rootFields top-level fields per operation (LIMITS.mutations for a mutation), counted
+ * through fragments: a request is a few operations, not hundreds of them side by side.
+ */
+export const maxOperationsRule: ValidationRule = (context) => ({
+  OperationDefinition(operation) {
+    const seen = new Set<string>();
+    const count = (selections: readonly SelectionNode[]): number =>
+      selections.reduce((sum, selection) => {
+        if (selection.kind === Kind.FIELD) return sum + (selection.name.value.startsWith('__') ? 0 : 1);
+        if (selection.kind === Kind.INLINE_FRAGMENT) return sum + count(selection.selectionSet.selections);
+        const name = selection.name.value;
+        if (seen.has(name)) return sum;
+        seen.add(name);
+        return sum + count(context.getFragment(name)?.selectionSet.selections ?? []);
+      }, 0);
+    const max = operation.operation === OperationTypeNode.MUTATION ? LIMITS.mutations : LIMITS.rootFields;
+    const found = count(operation.selectionSet.selections);
+    if (found > max)
+      context.reportError(
+        new GraphQLError(`A ${operation.operation} may hold at most ${max} top-level fields; this one holds ${found}`, {
+          nodes: [operation],
+          extensions: { code: 'BAD_USER_INPUT' },
+        }),
+      );
+  },
+});
 
 export interface Protection {
   plugins: ApolloServerPlugin[];
@@ -44,7 +75,7 @@ export function protection(introspection: boolean): Protection {
     // Without introspection, "did you mean …" would reveal the schema field by field.
     blockFieldSuggestion: { enabled: !introspection },
   }).protect();
-  return { plugins, validationRules };
+  return { plugins, validationRules: [...validationRules, maxOperationsRule] };
 }
 
 /**

@@ -18,26 +18,29 @@ export const inputValidation = new ValidationPipe({
   exceptionFactory: (errors) => badUserInput(collect(errors, '', {})),
 });
 
-function dropNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNulls);
+/** Arguments as rules expect them: an explicit null is absent, and text is in one Unicode form (NFC). */
+function clean(value: unknown): unknown {
+  if (typeof value === 'string') return value.normalize('NFC');
+  if (Array.isArray(value)) return value.map(clean);
   // A DateTime argument arrives parsed, as a Date: it is a value, not an object to walk.
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   return Object.fromEntries(
     Object.entries(value)
       .filter(([, field]) => field !== null)
-      .map(([key, field]) => [key, dropNulls(field)]),
+      .map(([key, field]) => [key, clean(field)]),
   );
 }
 
 /**
  * GraphQL lets a client send `invitedBy: null` for an optional field; below the resolver an absent value is
- * `undefined` only, so rules never have to tell null and undefined apart.
+ * `undefined` only, so rules never have to tell null and undefined apart. "é" typed as one character or as
+ * e + accent is the same text once normalised, so names and topics compare as people read them.
  */
 @Injectable()
-export class NullsAsAbsentPipe implements PipeTransform {
+export class CleanArgumentsPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     // Arguments only: a parent document's nulls are answers (leftOn: null), and a request is no input.
     // Nest reports GraphQL arguments as 'body'; parents and context as 'custom'.
-    return metadata.type === 'body' ? dropNulls(value) : value;
+    return metadata.type === 'body' ? clean(value) : value;
   }
 }

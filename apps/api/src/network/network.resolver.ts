@@ -30,7 +30,7 @@ export class NetworkResolver {
 
   @Mutation(() => CommandResult)
   startNetwork(@Args('input') { commandId, ...network }: StartNetworkInput, @CurrentCaller() caller: Caller): Promise<CommandResult> {
-    const { context, newId } = this.ids.begin(caller, 'startNetwork', commandId);
+    const { context, newId } = this.ids.begin(caller, 'startNetwork', { commandId, ...network });
     const networkId = newId('network');
     return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'StartNetwork', networkId, ...network }, context));
   }
@@ -40,7 +40,7 @@ export class NetworkResolver {
     @Args('input') { commandId, networkId, ...facilitator }: AssignFacilitatorInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'assignFacilitator', commandId);
+    const { context } = this.ids.begin(caller, 'assignFacilitator', { commandId, networkId, ...facilitator });
     return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'AssignFacilitator', ...facilitator }, context));
   }
 
@@ -49,7 +49,7 @@ export class NetworkResolver {
     @Args('input') { commandId, networkId, ...joining }: JoinNetworkInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'joinNetwork', commandId);
+    const { context } = this.ids.begin(caller, 'joinNetwork', { commandId, networkId, ...joining });
     return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'JoinNetwork', ...joining }, context));
   }
 
@@ -58,7 +58,7 @@ export class NetworkResolver {
     @Args('input') { commandId, networkId, ...leaving }: LeaveNetworkInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'leaveNetwork', commandId);
+    const { context } = this.ids.begin(caller, 'leaveNetwork', { commandId, networkId, ...leaving });
     return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'LeaveNetwork', ...leaving }, context));
   }
 
@@ -67,7 +67,7 @@ export class NetworkResolver {
     @Args('input') { commandId, networkId, ...neighbour }: InvolveNeighbourInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'involveNeighbour', commandId);
+    const { context } = this.ids.begin(caller, 'involveNeighbour', { commandId, networkId, ...neighbour });
     return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'InvolveNeighbour', ...neighbour }, context));
   }
 
@@ -76,7 +76,7 @@ export class NetworkResolver {
     @Args('input') { commandId, networkId, ...meeting }: RecordMeetingInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context, newId } = this.ids.begin(caller, 'recordMeeting', commandId);
+    const { context, newId } = this.ids.begin(caller, 'recordMeeting', { commandId, networkId, ...meeting });
     const meetingId = newId('meeting');
     return this.commands.execute(
       new ExecuteNetworkCommand(networkId, { type: 'RecordMeeting', meetingId, ...meeting }, context, meetingId),
@@ -88,7 +88,7 @@ export class NetworkResolver {
     @Args('input') { commandId, networkId, ...followUp }: FollowUpAbsenceInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'followUpAbsence', commandId);
+    const { context } = this.ids.begin(caller, 'followUpAbsence', { commandId, networkId, ...followUp });
     return this.commands.execute(
       new ExecuteNetworkCommand(networkId, { type: 'FollowUpAbsence', ...followUp, actor: context.actor }, context),
     );
@@ -99,7 +99,7 @@ export class NetworkResolver {
     @Args('input') { commandId, networkId, ...contact }: ReportOutsideContactInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'reportOutsideContact', commandId);
+    const { context } = this.ids.begin(caller, 'reportOutsideContact', { commandId, networkId, ...contact });
     return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'ReportOutsideContact', ...contact }, context));
   }
 
@@ -108,7 +108,7 @@ export class NetworkResolver {
     @Args('input') { commandId, networkId, ...guidance }: GuideNeighbourInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'guideNeighbour', commandId);
+    const { context } = this.ids.begin(caller, 'guideNeighbour', { commandId, networkId, ...guidance });
     return this.commands.execute(
       new ExecuteNetworkCommand(networkId, { type: 'GuideNeighbour', ...guidance, actor: context.actor }, context),
     );
@@ -119,7 +119,7 @@ export class NetworkResolver {
     @Args('input') { commandId, networkId, ...help }: RecordHelpExchangeInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'recordHelpExchange', commandId);
+    const { context } = this.ids.begin(caller, 'recordHelpExchange', { commandId, networkId, ...help });
     return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'RecordHelpExchange', ...help }, context));
   }
 
@@ -128,7 +128,7 @@ export class NetworkResolver {
     @Args('input') { commandId, networkId, agreedOn, agreements }: AgreePlanInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context, newId } = this.ids.begin(caller, 'agreePlan', commandId);
+    const { context, newId } = this.ids.begin(caller, 'agreePlan', { commandId, networkId, agreedOn, agreements });
     const planId = newId('plan');
     const numbered = agreements.map((agreement, index) => ({ ...agreement, agreementId: `${planId}.${index + 1}` }));
     return this.commands.execute(
@@ -141,7 +141,7 @@ export class NetworkResolver {
     @Args('input') { commandId, networkId, ...completion }: CompleteAgreementInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'completeAgreement', commandId);
+    const { context } = this.ids.begin(caller, 'completeAgreement', { commandId, networkId, ...completion });
     return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'CompleteAgreement', ...completion }, context));
   }
 
@@ -150,7 +150,7 @@ export class NetworkResolver {
     @Args('input') { commandId, networkId, ...closing }: CloseNetworkInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'closeNetwork', commandId);
+    const { context } = this.ids.begin(caller, 'closeNetwork', { commandId, networkId, ...closing });
     return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'CloseNetwork', ...closing }, context));
   }
 }

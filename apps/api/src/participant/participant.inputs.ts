@@ -1,5 +1,6 @@
 import { Field, Float, InputType } from '@nestjs/graphql';
-import { IsBoolean, IsNumber } from 'class-validator';
+import { INSTRUMENTS } from '@kring/domain';
+import { IsBoolean, IsIn, IsNumber } from 'class-validator';
 import { CommandInput, DateField, IdField, IdListField, TextField, WeeksField } from '../graphql/input-fields';
 import { NAME_LENGTH, TEXT_LENGTH } from '../network/network.inputs';
 
@@ -44,8 +45,12 @@ export class UnshareInformationInput extends CommandInput {
 @InputType('RecordOutcomeInput')
 export class RecordOutcomeInput extends CommandInput {
   @IdField() participantId!: string;
-  @TextField(NAME_LENGTH, { description: 'e.g. "DJG6" (De Jong Gierveld, 0-6), "ZRM" (1-5 per domain, mean)' }) instrument!: string;
-  @Field(() => Float) @IsNumber({ allowNaN: false, allowInfinity: false }) score!: number;
+  @TextField(NAME_LENGTH, {
+    description: `one of ${Object.keys(INSTRUMENTS).join(', ')}: "DJG6" (De Jong Gierveld, 0-6), "ZRM" (1-5 per domain, mean)`,
+  })
+  @IsIn(Object.keys(INSTRUMENTS), { message: `instrument must be one of ${Object.keys(INSTRUMENTS).join(', ')}, exactly as written` })
+  instrument!: string;
+  @Field(() => Float, { description: "within the instrument's range" }) @IsNumber({ allowNaN: false, allowInfinity: false }) score!: number;
   @DateField() measuredOn!: string;
 }
 

@@ -32,7 +32,7 @@ export class ParticipantResolver {
     @Args('input') { commandId, ...person }: RegisterParticipantInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context, newId } = this.ids.begin(caller, 'registerParticipant', commandId);
+    const { context, newId } = this.ids.begin(caller, 'registerParticipant', { commandId, ...person });
     const participantId = newId('participant');
     return this.commands.execute(
       new ExecuteParticipantCommand(participantId, { type: 'RegisterParticipant', participantId, ...person }, context),
@@ -44,7 +44,7 @@ export class ParticipantResolver {
     @Args('input') { commandId, participantId, ...support }: SetIndividualSupportInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'setIndividualSupport', commandId);
+    const { context } = this.ids.begin(caller, 'setIndividualSupport', { commandId, participantId, ...support });
     return this.commands.execute(
       new ExecuteParticipantCommand(participantId, { type: 'SetIndividualSupport', ...support, actor: context.actor }, context),
     );
@@ -55,7 +55,7 @@ export class ParticipantResolver {
     @Args('input') { commandId, participantId, ...change }: ChangeSupportInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'scaleDownSupport', commandId);
+    const { context } = this.ids.begin(caller, 'scaleDownSupport', { commandId, participantId, ...change });
     return this.commands.execute(new ExecuteParticipantCommand(participantId, { type: 'ScaleDownSupport', ...change }, context));
   }
 
@@ -64,7 +64,7 @@ export class ParticipantResolver {
     @Args('input') { commandId, participantId, ...change }: ChangeSupportInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'scaleUpSupport', commandId);
+    const { context } = this.ids.begin(caller, 'scaleUpSupport', { commandId, participantId, ...change });
     return this.commands.execute(new ExecuteParticipantCommand(participantId, { type: 'ScaleUpSupport', ...change }, context));
   }
 
@@ -73,7 +73,7 @@ export class ParticipantResolver {
     @Args('input') { commandId, participantId, ...sharing }: ShareInformationInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'shareInformation', commandId);
+    const { context } = this.ids.begin(caller, 'shareInformation', { commandId, participantId, ...sharing });
     return this.commands.execute(
       new ExecuteParticipantCommand(participantId, { type: 'ShareInformation', ...sharing, actor: context.actor }, context),
     );
@@ -84,7 +84,7 @@ export class ParticipantResolver {
     @Args('input') { commandId, participantId, ...unsharing }: UnshareInformationInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'unshareInformation', commandId);
+    const { context } = this.ids.begin(caller, 'unshareInformation', { commandId, participantId, ...unsharing });
     return this.commands.execute(
       new ExecuteParticipantCommand(participantId, { type: 'UnshareInformation', ...unsharing, actor: context.actor }, context),
     );
@@ -95,7 +95,7 @@ export class ParticipantResolver {
     @Args('input') { commandId, participantId, ...outcome }: RecordOutcomeInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'recordOutcome', commandId);
+    const { context } = this.ids.begin(caller, 'recordOutcome', { commandId, participantId, ...outcome });
     return this.commands.execute(new ExecuteParticipantCommand(participantId, { type: 'RecordOutcome', ...outcome }, context));
   }
 
@@ -104,7 +104,7 @@ export class ParticipantResolver {
     @Args('input') { commandId, participantId, reason }: ForgetParticipantInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'forgetParticipant', commandId);
+    const { context } = this.ids.begin(caller, 'forgetParticipant', { commandId, participantId, reason });
     return this.commands.execute(new ExecuteParticipantCommand(participantId, { type: 'ForgetParticipant', reason }, context));
   }
 
@@ -113,7 +113,7 @@ export class ParticipantResolver {
     @Args('input') { commandId, participantId, ...talent }: RecordTalentInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'recordTalent', commandId);
+    const { context } = this.ids.begin(caller, 'recordTalent', { commandId, participantId, ...talent });
     return this.commands.execute(new ExecuteParticipantCommand(participantId, { type: 'RecordTalent', ...talent }, context));
   }
 
@@ -122,7 +122,7 @@ export class ParticipantResolver {
     @Args('input') { commandId, participantId, ...answers }: AnswerCoreQuestionsInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'answerCoreQuestions', commandId);
+    const { context } = this.ids.begin(caller, 'answerCoreQuestions', { commandId, participantId, ...answers });
     return this.commands.execute(new ExecuteParticipantCommand(participantId, { type: 'AnswerCoreQuestions', ...answers }, context));
   }
 
@@ -131,7 +131,7 @@ export class ParticipantResolver {
     @Args('input') { commandId, participantId, ...question }: RegisterHelpQuestionInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context, newId } = this.ids.begin(caller, 'registerHelpQuestion', commandId);
+    const { context, newId } = this.ids.begin(caller, 'registerHelpQuestion', { commandId, participantId, ...question });
     const questionId = newId('question');
     return this.commands.execute(
       new ExecuteParticipantCommand(participantId, { type: 'RegisterHelpQuestion', questionId, ...question }, context, questionId),
@@ -143,7 +143,7 @@ export class ParticipantResolver {
     @Args('input') { commandId, participantId, ...bundling }: BundleHelpQuestionInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'bundleHelpQuestion', commandId);
+    const { context } = this.ids.begin(caller, 'bundleHelpQuestion', { commandId, participantId, ...bundling });
     return this.commands.execute(new ExecuteParticipantCommand(participantId, { type: 'BundleHelpQuestion', ...bundling }, context));
   }
 
@@ -152,7 +152,7 @@ export class ParticipantResolver {
     @Args('input') { commandId, participantId, ...consent }: ConsentInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'giveConsent', commandId);
+    const { context } = this.ids.begin(caller, 'giveConsent', { commandId, participantId, ...consent });
     return this.commands.execute(new ExecuteParticipantCommand(participantId, { type: 'GiveConsent', ...consent }, context));
   }
 
@@ -161,7 +161,7 @@ export class ParticipantResolver {
     @Args('input') { commandId, participantId, ...consent }: ConsentInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'withdrawConsent', commandId);
+    const { context } = this.ids.begin(caller, 'withdrawConsent', { commandId, participantId, ...consent });
     return this.commands.execute(new ExecuteParticipantCommand(participantId, { type: 'WithdrawConsent', ...consent }, context));
   }
 }

@@ -1,9 +1,11 @@
 import { Global, Inject, Injectable, Logger, Module, OnModuleDestroy } from '@nestjs/common';
 import type { EventStore, SqlDriver } from '@kring/event-store';
-import { masterKeyFromEnv, PersonalDataCipher, SqlKeyStore } from '@kring/privacy';
+import { MasterKey, masterKeyFromEnv, PersonalDataCipher, SqlKeyStore } from '@kring/privacy';
 import { EVENT_STORE, SQL_DRIVER } from '../event-store/event-store.module';
 
 const KEY_STORE = Symbol('KEY_STORE');
+/** The master key (KRING_MASTER_KEY), for keys derived from it. */
+export const MASTER_KEY = Symbol('MASTER_KEY');
 
 @Injectable()
 class KeyStoreLifecycle implements OnModuleDestroy {
@@ -19,10 +21,10 @@ class KeyStoreLifecycle implements OnModuleDestroy {
 @Global()
 @Module({
   providers: [
+    { provide: MASTER_KEY, useFactory: () => masterKeyFromEnv() },
     {
       provide: KEY_STORE,
-      useFactory: async (sql: SqlDriver, store: EventStore) => {
-        const master = masterKeyFromEnv();
+      useFactory: async (sql: SqlDriver, store: EventStore, master: MasterKey) => {
         const keys = await SqlKeyStore.open(sql, master);
         const head = await store.headPosition();
         if (keys.created && head > 0n) {
@@ -34,11 +36,11 @@ class KeyStoreLifecycle implements OnModuleDestroy {
         new Logger('Privacy').log(`Personal data sealed per person; subject keys wrapped with the master key from ${master.source}`);
         return keys;
       },
-      inject: [SQL_DRIVER, EVENT_STORE],
+      inject: [SQL_DRIVER, EVENT_STORE, MASTER_KEY],
     },
     { provide: PersonalDataCipher, useFactory: (keys: SqlKeyStore) => new PersonalDataCipher(keys), inject: [KEY_STORE] },
     KeyStoreLifecycle,
   ],
-  exports: [PersonalDataCipher],
+  exports: [PersonalDataCipher, MASTER_KEY],
 })
 export class PrivacyModule {}

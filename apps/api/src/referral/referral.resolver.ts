@@ -19,7 +19,7 @@ export class ReferralResolver {
     @Args('input') { commandId, ...referral }: ReferToBuddyProgrammeInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context, newId } = this.ids.begin(caller, 'referToBuddyProgramme', commandId);
+    const { context, newId } = this.ids.begin(caller, 'referToBuddyProgramme', { commandId, ...referral });
     const referralId = newId('referral');
     return this.commands.execute(
       new ExecuteReferralCommand(referralId, { type: 'ReferToBuddyProgramme', referralId, ...referral }, context),
@@ -31,7 +31,7 @@ export class ReferralResolver {
     @Args('input') { commandId, referralId, status, on }: CloseReferralInput,
     @CurrentCaller() caller: Caller,
   ): Promise<CommandResult> {
-    const { context } = this.ids.begin(caller, 'closeReferral', commandId);
+    const { context } = this.ids.begin(caller, 'closeReferral', { commandId, referralId, status, on });
     return this.commands.execute(new ExecuteReferralCommand(referralId, { type: 'CloseReferral', status, on }, context));
   }
 }

@@ -44,8 +44,8 @@ export type ParticipantState = { status: 'unknown' } | KnownParticipant;
 /** Staff may record sharing on a participant's behalf (the participant told them whom to tell). */
 const STAFF_ROLES = ['FACILITATOR', 'PROJECT_LEADER'];
 
-/** Scales whose range is known; other instruments are recorded as given. */
-const INSTRUMENT_RANGES: Record<string, { min: number; max: number; integer: boolean; label: string }> = {
+/** The instruments outcomes are measured with, by their exact names, each with the range of its score. */
+export const INSTRUMENTS: Readonly<Record<string, { min: number; max: number; integer: boolean; label: string }>> = {
   DJG6: { min: 0, max: 6, integer: true, label: 'De Jong Gierveld loneliness scale (0-6, whole numbers)' },
   ZRM: { min: 1, max: 5, integer: false, label: 'Zelfredzaamheid-Matrix (1-5, mean over domains)' },
 };
@@ -141,8 +141,15 @@ function decide(command: ParticipantCommand, state: ParticipantState): Participa
     }
 
     case 'RecordOutcome': {
-      const range = INSTRUMENT_RANGES[command.instrument.toUpperCase()];
-      if (range && (command.score < range.min || command.score > range.max || (range.integer && !Number.isInteger(command.score)))) {
+      // Exactly as named: "DJG6 " or "djg6" would escape the range check and spoil every comparison of scores.
+      const range = Object.hasOwn(INSTRUMENTS, command.instrument) ? INSTRUMENTS[command.instrument] : undefined;
+      if (!range) throw invalid('instrument', `The instrument must be one of ${Object.keys(INSTRUMENTS).join(', ')}, exactly as written`);
+      if (
+        !Number.isFinite(command.score) ||
+        command.score < range.min ||
+        command.score > range.max ||
+        (range.integer && !Number.isInteger(command.score))
+      ) {
         throw invalid('score', `A ${command.instrument} score must lie on the ${range.label}`);
       }
       const { instrument, score, measuredOn } = command;

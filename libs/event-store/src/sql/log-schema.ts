@@ -53,10 +53,13 @@ RETURNS bytea LANGUAGE sql STABLE AS $digest$
                                      p_version, p_data, p_metadata, (extract(epoch FROM p_recorded_at) * 1000)::bigint), 'UTF8'))
 $digest$;`;
 
-/** kring_append as created by 001, and with the hash chain (003 replaces the first with the second). */
-function appendFunction(chained: boolean): string {
+/**
+ * kring_append as each migration defines it: 001 plain, 003 with the hash chain, 004 with idempotency
+ * keys as well. Written once, with the features each version has.
+ */
+function appendFunction({ chained, keyed }: { chained: boolean; keyed: boolean }): string {
   return `
-CREATE OR REPLACE FUNCTION kring_append(p_stream text, p_expected text, p_events jsonb)
+CREATE OR REPLACE FUNCTION kring_append(p_stream text, p_expected text, p_events jsonb${keyed ? ', p_key text, p_fingerprint text' : ''})
 RETURNS TABLE (next_revision bigint, last_position bigint, duplicate boolean)
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -73,6 +76,11 @@ DECLARE
   v_digests   bytea[];
   v_hashes    bytea[];`
       : ''
+  }${
+    keyed
+      ? `
+  v_key       record;`
+      : ''
   }
 BEGIN
   PERFORM pg_advisory_xact_lock(${APPEND_LOCK});
@@ -88,7 +96,26 @@ BEGIN
   ELSIF v_known > 0 THEN
     RAISE EXCEPTION 'event ids partly stored in stream %', p_stream USING ERRCODE = '${SqlState.eventIdConflict}';
   END IF;
-
+${
+  keyed
+    ? `
+  -- A request whose key is remembered: the same request again gets the first answer, another one is refused.
+  IF p_key IS NOT NULL THEN
+    SELECT k.fingerprint, k.stream_id, k.next_revision, k.last_position INTO v_key FROM kring_idempotency_keys k WHERE k.key = p_key;
+    IF FOUND THEN
+      IF v_key.fingerprint = p_fingerprint AND v_key.stream_id = p_stream THEN
+        next_revision := v_key.next_revision;
+        last_position := v_key.last_position;
+        duplicate := true;
+        RETURN NEXT;
+        RETURN;
+      END IF;
+      RAISE EXCEPTION 'idempotency key used for another request' USING ERRCODE = '${SqlState.idempotencyKeyReused}';
+    END IF;
+  END IF;
+`
+    : ''
+}
   SELECT max(stream_revision) INTO v_current FROM kring_events WHERE stream_id = p_stream;
   IF (p_expected = 'no_stream' AND v_current IS NOT NULL)
      OR (p_expected = 'stream_exists' AND v_current IS NULL)
@@ -131,7 +158,15 @@ ${
   PERFORM pg_notify('${LOG_CHANNEL}', (v_head + v_count)::text);
   next_revision := coalesce(v_current, -1) + v_count;
   last_position := v_head + v_count;
-  duplicate := false;
+  duplicate := false;${
+    keyed
+      ? `
+  IF p_key IS NOT NULL THEN
+    INSERT INTO kring_idempotency_keys (key, fingerprint, stream_id, next_revision, last_position, recorded_at)
+    VALUES (p_key, p_fingerprint, p_stream, next_revision, last_position, v_now);
+  END IF;`
+      : ''
+  }
   RETURN NEXT;
 END
 $fn$;`;
@@ -155,7 +190,7 @@ CREATE TABLE kring_events (
   CONSTRAINT kring_events_stream_event_id UNIQUE (stream_id, event_id)
 );
 
-${appendFunction(false)}
+${appendFunction({ chained: false, keyed: false })}
 `,
   },
   {
@@ -181,7 +216,24 @@ BEGIN
 END
 $backfill$;
 ALTER TABLE kring_events ALTER COLUMN hash SET NOT NULL;
-${appendFunction(true)}
+${appendFunction({ chained: true, keyed: false })}
+`,
+  },
+  {
+    // Idempotency keys remembered for a while (forgetIdempotencyKeys prunes them), checked and stored in the append.
+    id: 'event-store/004-idempotency-keys',
+    sql: `
+CREATE TABLE kring_idempotency_keys (
+  key           text        PRIMARY KEY,
+  fingerprint   text        NOT NULL,
+  stream_id     text        NOT NULL,
+  next_revision bigint      NOT NULL,
+  last_position bigint      NOT NULL,
+  recorded_at   timestamptz NOT NULL
+);
+CREATE INDEX kring_idempotency_keys_recorded_at ON kring_idempotency_keys (recorded_at);
+DROP FUNCTION kring_append(text, text, jsonb);
+${appendFunction({ chained: true, keyed: true })}
 `,
   },
 ];

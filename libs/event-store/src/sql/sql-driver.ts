@@ -29,6 +29,7 @@ export interface SqlDriver extends SqlSession {
 export const SqlState = {
   wrongExpectedRevision: 'KR409',
   eventIdConflict: 'KR410',
+  idempotencyKeyReused: 'KR411',
   /** PostgreSQL's own: text the database cannot store, such as \u0000 inside jsonb. */
   untranslatableCharacter: '22P05',
 } as const;

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AppendOptions,
   AppendResult,
   ChainLink,
+  IdempotencyKeyReusedError,
   IntegrityReport,
   VerifyOptions,
   EventIdConflictError,
@@ -15,6 +17,7 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  RememberedKey,
   SubscribeOptions,
   WrongExpectedRevisionError,
 } from '../event-store';
@@ -64,17 +67,15 @@ export class SqlEventStore implements EventStore {
     return new SqlEventStore(driver, upcasters);
   }
 
-  async appendToStream(
-    streamId: string,
-    events: readonly NewEvent[],
-    options: { expectedRevision?: ExpectedRevision } = {},
-  ): Promise<AppendResult> {
+  async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
     const payload = validateAppend(streamId, events, expected);
+    const key = options.idempotencyKey;
+    if (key && (!key.key || !key.fingerprint)) throw new InvalidAppendError('an idempotency key needs a key and a fingerprint');
     try {
       const [row] = await this.driver.query<{ next_revision: bigint; last_position: bigint; duplicate: boolean }>(
-        'SELECT next_revision, last_position, duplicate FROM kring_append($1, $2, $3::jsonb)',
-        [streamId, expected.toString(), JSON.stringify(payload)],
+        'SELECT next_revision, last_position, duplicate FROM kring_append($1, $2, $3::jsonb, $4, $5)',
+        [streamId, expected.toString(), JSON.stringify(payload), key?.key ?? null, key?.fingerprint ?? null],
       );
       if (!row.duplicate) this.wakeFollowers();
       return { nextExpectedRevision: row.next_revision, position: row.last_position, duplicate: row.duplicate };
@@ -86,12 +87,29 @@ export class SqlEventStore implements EventStore {
         }
         case SqlState.eventIdConflict:
           throw new EventIdConflictError(streamId);
+        case SqlState.idempotencyKeyReused:
+          throw new IdempotencyKeyReusedError(key!.key);
         case SqlState.untranslatableCharacter:
           throw new InvalidAppendError(`stream ${streamId}: ${(error as Error).message}`);
         default:
           throw error;
       }
     }
+  }
+
+  async findIdempotencyKey(key: string): Promise<RememberedKey | undefined> {
+    const [row] = await this.driver.query<{ fingerprint: string; stream_id: string; next_revision: bigint; last_position: bigint }>(
+      'SELECT fingerprint, stream_id, next_revision, last_position FROM kring_idempotency_keys WHERE key = $1',
+      [key],
+    );
+    return (
+      row && { fingerprint: row.fingerprint, streamId: row.stream_id, nextExpectedRevision: row.next_revision, position: row.last_position }
+    );
+  }
+
+  async forgetIdempotencyKeys(before: Date): Promise<number> {
+    const rows = await this.driver.query('DELETE FROM kring_idempotency_keys WHERE recorded_at < $1 RETURNING key', [before]);
+    return rows.length;
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {

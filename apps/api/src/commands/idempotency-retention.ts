@@ -1,0 +1,48 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { EventStore } from '@kring/event-store';
+import { EVENT_STORE } from '../event-store/event-store.module';
+
+const DEFAULT_HOURS = 24;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/** How long a commandId is remembered, from KRING_IDEMPOTENCY_HOURS (default 24, as payment APIs do). */
+export function idempotencyHoursFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.KRING_IDEMPOTENCY_HOURS?.trim();
+  if (!raw) return DEFAULT_HOURS;
+  if (!/^[1-9]\d{0,3}$/.test(raw)) throw new Error(`KRING_IDEMPOTENCY_HOURS must be a whole number of hours (1 to 9999), not "${raw}"`);
+  return Number(raw);
+}
+
+/**
+ * Forgets idempotency keys older than their retention, at start and every ten minutes, so the store
+ * remembers at most the keys of that window: a key is remembered for at least KRING_IDEMPOTENCY_HOURS
+ * and at most ten minutes longer. After that the same commandId is a new request (its ids still follow
+ * from the whole request, so a repeat names the same resources and the methods' rules refuse it).
+ */
+@Injectable()
+export class IdempotencyRetention implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly hours = idempotencyHoursFromEnv();
+  private readonly logger = new Logger('Idempotency');
+  private timer?: NodeJS.Timeout;
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  onApplicationBootstrap(): void {
+    void this.prune();
+    this.timer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  async prune(): Promise<number> {
+    try {
+      return await this.store.forgetIdempotencyKeys(new Date(Date.now() - this.hours * 3_600_000));
+    } catch (error) {
+      this.logger.warn(`idempotency keys not pruned now (${(error as Error).name}); next try in ten minutes`);
+      return 0;
+    }
+  }
+}
