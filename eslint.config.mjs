@@ -12,4 +12,10 @@ export default tseslint.config(
       '@typescript-eslint/no-this-alias': 'off',
     },
   },
+  {
+    // Jest loads its transformers as CommonJS.
+    files: ['test/support/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __filename: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -4,7 +4,11 @@ module.exports = {
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
   testRegex: '\\.(spec|test)\\.ts$',
   // Type errors are caught once by `npm run typecheck`; here we only transpile, which is much faster.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+    '/node_modules/@electric-sql/pglite/dist/.+\\.cjs$': '<rootDir>/test/support/builtin-imports-transform.js',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
   moduleNameMapper: {
     '^@kring/event-store$': '<rootDir>/libs/event-store/src',
     '^@kring/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
@@ -16,6 +20,7 @@ module.exports = {
     '^@kring/privacy/(.*)$': '<rootDir>/libs/privacy/src/$1',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Contract suites open real databases; two at a time fits the 2-core machines we run on.
   maxWorkers: 2,

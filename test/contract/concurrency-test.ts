@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, RecordedEvent, WrongExpectedRevisionError } from '@kring/event-store';
 import { collect } from '../support/collect';
+import { eventually } from '../support/eventually';
 
 interface ConcurrencyOptions {
   writers: number;
@@ -55,8 +56,7 @@ export async function runConcurrencyTest(store: EventStore, { writers, seconds }
   const receivedWhileWriting = received.length;
 
   const finalHead = await store.headPosition();
-  const settleBy = Date.now() + 15_000;
-  while ((received.at(-1)?.position ?? start) < finalHead && Date.now() < settleBy) await new Promise((r) => setTimeout(r, 10));
+  await eventually('the subscription reached the head', () => (received.at(-1)?.position ?? start) >= finalHead, 15_000);
   await subscription.close();
   await following;
 

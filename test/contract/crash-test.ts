@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { openEventStore } from '@kring/event-store';
 import { collect } from '../support/collect';
+import { eventually } from '../support/eventually';
 import type { StoreTarget } from '../support/targets';
 import { crashEventData } from './crash-data';
 
@@ -38,12 +39,16 @@ export async function runCrashTest(target: StoreTarget): Promise<void> {
       for (const line of lines) if (line.startsWith('ACK ')) acks.push(JSON.parse(line.slice(4)) as Ack);
     });
 
-    const deadline = Date.now() + 45_000;
-    while (acks.length < ACKS_BEFORE_KILL) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`crash writer stopped early (${acks.length} acks): ${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 30));
+    // Killed at a moment that differs from run to run: a few more acknowledgements in, mid-append.
+    const killAt = ACKS_BEFORE_KILL + Math.floor(Math.random() * 10);
+    await eventually(
+      `${killAt} appends were acknowledged`,
+      () => {
+        if (child.exitCode !== null) throw new Error(`crash writer stopped early (${acks.length} acks): ${stderr}`);
+        return acks.length >= killAt;
+      },
+      45_000,
+    );
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 

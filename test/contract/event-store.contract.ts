@@ -13,7 +13,8 @@ import {
   WrongExpectedRevisionError,
 } from '@kring/event-store';
 import { collect } from '../support/collect';
-import { describeOn, FreshStore, StoreTarget } from '../support/targets';
+import { clockPasses, eventually } from '../support/eventually';
+import { describeOn, FreshStore, itUnless, StoreTarget } from '../support/targets';
 import { runCrashTest } from './crash-test';
 import { runConcurrencyTest } from './concurrency-test';
 
@@ -33,7 +34,8 @@ export function eventStoreContract(target: StoreTarget): void {
     const stream = (name: string) => `${name}-${randomUUID()}`;
 
     beforeAll(async () => {
-      fresh = await target.fresh('contract');
+      // From scratch: opening an empty directory (initialising and migrating it) is part of the contract.
+      fresh = await target.fresh('contract', { fromScratch: true });
       store = await openEventStore({ ...fresh.config, upcasters });
     });
     afterAll(async () => {
@@ -210,9 +212,15 @@ export function eventStoreContract(target: StoreTarget): void {
 
       it('forgets keys recorded before an instant: the key is new again', async () => {
         const key = `key-${randomUUID()}`;
-        await store.appendToStream(stream('old'), [event('Keyed')], keyed(key));
+        const old = stream('old');
+        const { position } = await store.appendToStream(old, [event('Keyed')], keyed(key));
         expect(await store.forgetIdempotencyKeys(new Date(Date.now() - 60_000))).toBe(0);
-        expect(await store.findIdempotencyKey(key)).toBeDefined();
+        expect(await store.findIdempotencyKey(key)).toEqual({
+          fingerprint: 'request-a',
+          streamId: old,
+          nextExpectedRevision: 0n,
+          position,
+        });
         expect(await store.forgetIdempotencyKeys(new Date(Date.now() + 1_000))).toBeGreaterThanOrEqual(1);
         expect(await store.findIdempotencyKey(key)).toBeUndefined();
         expect((await store.appendToStream(stream('new'), [event('Keyed')], keyed(key, 'request-b'))).duplicate).toBe(false);
@@ -318,13 +326,11 @@ export function eventStoreContract(target: StoreTarget): void {
         expect(await store.waitForHead(head, 150)).toBe(head);
         expect(Date.now() - started).toBeGreaterThanOrEqual(140);
 
-        const woken = store.waitForHead(head, 60_000);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // Had the append not woken it, it would answer the old head when its (day-long) time ran out.
+        const woken = store.waitForHead(head, 86_400_000);
         const { position } = await store.appendToStream(stream('wake'), [event('Woke')]);
-        const wokenAt = Date.now();
         expect(await woken).toBe(position);
-        expect(Date.now() - wokenAt).toBeLessThan(1_000);
-        expect(await store.waitForHead(head, 60_000)).toBe(position);
+        expect(await store.waitForHead(head, 86_400_000)).toBe(position);
       });
 
       it('positionAt names the last event recorded at or before an instant', async () => {
@@ -332,7 +338,7 @@ export function eventStoreContract(target: StoreTarget): void {
         const headBefore = await store.positionAt(before);
         const first = await store.appendToStream(stream('then'), [event('Then')]);
         const [recorded] = await collect(store.readAll({ after: first.position - 1n }));
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await clockPasses(recorded.recordedAt);
         const second = await store.appendToStream(stream('now'), [event('Now')]);
         expect(await store.positionAt(recorded.recordedAt)).toBe(first.position);
         expect(await store.positionAt(new Date(recorded.recordedAt.getTime() - 1))).toBeLessThan(first.position);
@@ -352,10 +358,10 @@ export function eventStoreContract(target: StoreTarget): void {
         const done = (async () => {
           for await (const e of subscription) seen.push(e);
         })();
-        await waitFor(() => seen.length === 2);
+        await eventually('two events arrived', () => seen.length === 2);
         await store.appendToStream(stream('unrelated'), [event('Ignored')]);
         await store.appendToStream(id, [event('Live', { n: 3 })]);
-        await waitFor(() => seen.length === 3);
+        await eventually('the live event arrived', () => seen.length === 3);
         await subscription.close();
         await done;
         expect(seen.map((e) => e.data.n)).toEqual([1, 2, 3]);
@@ -367,25 +373,22 @@ export function eventStoreContract(target: StoreTarget): void {
       });
 
       // Only a server can have a second writer on the same log: PGlite refuses a second opener by design.
-      const sharedLog = target.adapter !== 'pglite';
-      if (sharedLog)
-        it('delivers an append made by another store instance through the live notification', async () => {
-          const other = await openEventStore(fresh.config);
-          try {
-            const head = await store.headPosition();
-            const subscription = store.subscribeToAll({ after: head, idlePollMs: 60_000 });
-            const iterator = subscription[Symbol.asyncIterator]();
-            const first = iterator.next();
-            await new Promise((resolve) => setTimeout(resolve, 100));
-            const started = Date.now();
-            await other.appendToStream(stream('elsewhere'), [event('FromAfar')]);
-            expect((await first).value.type).toBe('FromAfar');
-            expect(Date.now() - started).toBeLessThan(5_000);
-            await subscription.close();
-          } finally {
-            await other.close();
-          }
-        });
+      const onlyWithSharedLog = itUnless(target.adapter === 'pglite' ? 'PGlite has one writer per data directory' : undefined);
+      onlyWithSharedLog('delivers an append made by another store instance through the live notification', async () => {
+        const other = await openEventStore(fresh.config);
+        try {
+          const head = await store.headPosition();
+          // A day without a notification: only the live notification can deliver within the test's time.
+          const subscription = store.subscribeToAll({ after: head, idlePollMs: 86_400_000 });
+          const first = subscription[Symbol.asyncIterator]().next();
+          await eventually('the subscription has read the log and waits', () => subscription.caughtUp);
+          await other.appendToStream(stream('elsewhere'), [event('FromAfar')]);
+          expect((await first).value.type).toBe('FromAfar');
+          await subscription.close();
+        } finally {
+          await other.close();
+        }
+      });
     });
 
     describe('tamper evidence: the hash chain', () => {
@@ -501,12 +504,4 @@ export function eventStoreContract(target: StoreTarget): void {
       await runCrashTest(target);
     });
   });
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }

@@ -3,7 +3,8 @@ import { ACCESS_RULES } from '../../apps/api/src/authorization/access-rules';
 import { RunningApi, startApi } from '../support/api';
 import { networkCharter, newParticipant } from '../support/fixtures';
 import { GraphqlResponse, mutationText } from '../support/graphql-client';
-import { changeUntil, subscribeToNetwork, waitUntil } from '../support/subscriptions';
+import { eventually } from '../support/eventually';
+import { changeUntil, subscribeToNetwork } from '../support/subscriptions';
 import { describeOn, pgliteTarget, postgresTarget, StoreTarget } from '../support/targets';
 
 type Role = 'PROJECT_LEADER' | 'FACILITATOR' | 'EVALUATOR' | 'AUDITOR';
@@ -345,7 +346,7 @@ function authorizationOverHttp(target: StoreTarget): void {
         let answer: GraphqlResponse | undefined;
         const client = subscribeToNetwork(api.url, tokens.FACILITATOR, world.B, 'id', { next: (result) => (answer ??= result) });
         try {
-          await waitUntil(() => answer !== undefined);
+          await eventually('the subscription was answered', () => answer !== undefined);
           expect(answer!.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
           expect(answer!.errors![0].message).not.toContain(world.B);
         } finally {
@@ -393,7 +394,7 @@ function authorizationOverHttp(target: StoreTarget): void {
           await changeUntil(() => pushes.length > 0, contact);
           await run('assignFacilitator', { networkId, staffId: 'coach-c', name: 'Coach C' }); // a peer network has one coach: coach-a is replaced
           await run('recordMeeting', { networkId, heldOn: '2024-01-15', activity: 'x', attended: [member], absent: [] });
-          await waitUntil(() => completed);
+          await eventually('the subscription completed', () => completed);
           // Nothing after the replacement reached them: never the state with the meeting.
           expect(pushes.every((push) => push.meetingsHeld === 0)).toBe(true);
         } finally {
@@ -424,7 +425,7 @@ function authorizationOverHttp(target: StoreTarget): void {
             await changeUntil(() => answer !== undefined, contact);
             expect(answer).toEqual({ data: { networkChanged: { id: world.A, meetingsHeld: expect.any(Number) } } });
           } else {
-            await waitUntil(() => answer !== undefined);
+            await eventually('the subscription was answered', () => answer !== undefined);
             expect(answer!.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
           }
         } finally {

@@ -1,7 +1,7 @@
 import { RecordedEvent } from '@kring/event-store';
 import { PersonalDataCipher } from '@kring/privacy';
 import { CommandRunner } from '../../apps/api/src/commands/command-runner';
-import { IdSource } from '../../apps/api/src/commands/command-context';
+import { EventProvenance, IdSource } from '../../apps/api/src/commands/command-context';
 import { NETWORK_STREAM } from '../../apps/api/src/commands/streams';
 import { RunningApi, startApi } from '../support/api';
 import { CommandResultJson, mutationText, signToken } from '../support/graphql-client';
@@ -436,7 +436,8 @@ function commandsOverHttp(target: StoreTarget): void {
     it('decides again on fresh state when another writer changed the stream meanwhile', async () => {
       // A second runner over the same store, with its own cache and queue, is another API process.
       const ids = api.app.get(IdSource);
-      const other = new CommandRunner(api.store, ids, api.app.get(PersonalDataCipher));
+      const other = new CommandRunner(api.store, ids, api.app.get(EventProvenance), api.app.get(PersonalDataCipher));
+      const runner = api.app.get(CommandRunner);
       const people = await Promise.all(Array.from({ length: 3 }, (_, i) => register(`Lid ${i}`)));
       const network = await startNetwork('PEER_NETWORK');
       for (const participantId of people)
@@ -474,6 +475,15 @@ function commandsOverHttp(target: StoreTarget): void {
       expect(meetings).toHaveLength(20);
       expect(meetings.map((event) => event.data.sequence)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
 
+      // Whichever went second met the other's append at least once, and decided again.
+      expect(runner.retried.conflicts + other.retried.conflicts).toBeGreaterThan(0);
+
+      // The API's cached fold misses a meeting the other writer recorded: its append is refused once, and decided again.
+      await viaOther('other-behind');
+      const conflictsBefore = { ...runner.retried };
+      await viaHttp(10);
+      expect(runner.retried).toEqual({ ...conflictsBefore, conflicts: conflictsBefore.conflicts + 1 });
+
       // The API's cached fold does not know the newcomer the other writer added: it must read again, not refuse.
       const newcomer = await register('Nieuw');
       const { context } = ids.begin(caller, 'joinNetwork', { networkId: network.id, participantId: newcomer });
@@ -484,6 +494,7 @@ function commandsOverHttp(target: StoreTarget): void {
         joinedOn: '2024-03-03',
         participant: 'registered' as const,
       }));
+      const refusedBefore = { ...runner.retried };
       await run('recordMeeting', {
         networkId: network.id,
         heldOn: '2024-03-04',
@@ -491,12 +502,13 @@ function commandsOverHttp(target: StoreTarget): void {
         attended: [newcomer],
         absent: [],
       });
+      expect(runner.retried).toEqual({ ...refusedBefore, onStaleCache: refusedBefore.onStaleCache + 1 });
 
       // A request the other process handled is recognised by its idempotency key here too: same meeting, same position.
       const first = await viaOther('other-99');
       const retried = await run('recordMeeting', meetingInput('other-99'));
       expect(retried).toEqual({ id: first.id, position: first.position.toString() });
-      expect((await stream(`network-${network.id}`)).filter((event) => event.type === 'MeetingHeld')).toHaveLength(22);
+      expect((await stream(`network-${network.id}`)).filter((event) => event.type === 'MeetingHeld')).toHaveLength(24);
     });
   });
 }

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ReadModels } from '../../apps/api/src/read-models/read-models';
 import { RunningApi, startApi } from '../support/api';
+import { eventually } from '../support/eventually';
 import { describeOn, pgliteTarget, postgresTarget, StoreTarget } from '../support/targets';
 
 function healthOverHttp(target: StoreTarget): void {
@@ -20,30 +20,39 @@ function healthOverHttp(target: StoreTarget): void {
       });
     });
 
-    it('names a projection that cannot apply an event, while the other read models keep following the log', async () => {
-      // Written past the API, as no command would: a meeting without an id, which the meetings table refuses.
-      await api.store.appendToStream('network-broken', [{ type: 'MeetingHeld', data: { networkId: 'broken', attended: [], absent: [] } }]);
+    it('names a projection stuck on a malformed event (its stream and position), while the other read models keep following the log', async () => {
+      // Written past the API, as no command would: a meeting without an id.
+      const broken = await api.store.appendToStream('network-broken', [
+        { type: 'MeetingHeld', data: { networkId: 'broken', attended: [], absent: [] } },
+      ]);
       const { position } = await api.store.appendToStream('participant-p1', [
-        { type: 'ParticipantRegistered', data: { participantId: 'p1', municipality: 'Baarn', personal: { displayName: 'Ans' } } },
+        {
+          type: 'ParticipantRegistered',
+          data: {
+            participantId: 'p1',
+            municipality: 'Baarn',
+            consentToEvaluation: false,
+            personal: { subjectId: 'p1', displayName: 'Ans' },
+          },
+        },
       ]);
       const { engine } = api.app.get(ReadModels);
       const others = engine.projections.filter((name) => name !== 'networks');
       await engine.waitFor(others, position, 10_000);
 
-      let body: {
-        status: string;
-        details: { readModels: { projections: Record<string, { checkpoint: string; failing?: { message: string } }> } };
-      };
-      for (let waited = 0; ; waited += 100) {
+      type Health = { details: { readModels: { projections: Record<string, { checkpoint: string; failing?: { message: string } }> } } };
+      const body = await eventually('health names the failing projection', async () => {
         const response = await fetch(`${api.url}/health`);
         expect(response.status).toBe(200);
-        body = (await response.json()) as typeof body;
-        if (body.details.readModels.projections.networks.failing || waited > 10_000) break;
-        await sleep(100);
-      }
+        const health = (await response.json()) as Health;
+        return health.details.readModels.projections.networks.failing && health;
+      });
       const { networks, ...rest } = body.details.readModels.projections;
-      expect(networks.failing?.message).toMatch(/projection networks failed writing its documents/);
-      expect(BigInt(networks.checkpoint)).toBeLessThan(position);
+      expect(networks.failing?.message).toBe(
+        `projection networks failed applying the events after position ${broken.position - 1n}: ` +
+          `the event at position ${broken.position} in stream network-broken (MeetingHeld) is malformed: meetingId is missing`,
+      );
+      expect(BigInt(networks.checkpoint)).toBeLessThan(broken.position);
       for (const other of Object.values(rest)) {
         expect(other.failing).toBeUndefined();
         expect(other.checkpoint).toBe(position.toString());

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { EventStore } from '@kring/event-store';
 import { AppModule } from '../../apps/api/src/app.module';
+import { Clock } from '../../apps/api/src/clock/clock.module';
 import { httpAdapter } from '../../apps/api/src/http-adapter';
 import { EVENT_STORE } from '../../apps/api/src/event-store/event-store.module';
 import { GraphqlClient, graphqlClient, signToken, TEST_AUTH_SECRET, TEST_MASTER_KEY } from './graphql-client';
@@ -15,10 +16,25 @@ export interface RunningApi extends GraphqlClient {
   /** The store it runs on (its configuration and environment), to open it again once the API has stopped. */
   fresh: FreshStore;
   token: typeof signToken;
+  /** The API's clock: set it to ask "today" questions at a date. */
+  clock: TestClock;
   /** Stops the API and keeps its store. */
   stop(): Promise<void>;
   /** Stops the API (if running) and removes its store. */
   close(): Promise<void>;
+}
+
+/** The system clock until a test sets a date (and after it sets none again). */
+export class TestClock extends Clock {
+  private at?: Date;
+
+  set(instant: Date | undefined): void {
+    this.at = instant;
+  }
+
+  override now(): Date {
+    return this.at ? new Date(this.at) : super.now();
+  }
 }
 
 /** The environment the test run started with: every API starts from it, so one test's settings never leak into the next. */
@@ -46,7 +62,11 @@ export async function startApi(target: StoreTarget, label: string, env: Record<s
     ...env,
     ...fresh.env,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const clock = new TestClock();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
   const app = moduleRef.createNestApplication(httpAdapter(), { logger: ['error'] });
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
@@ -59,6 +79,7 @@ export async function startApi(target: StoreTarget, label: string, env: Record<s
     store: app.get<EventStore>(EVENT_STORE),
     fresh,
     token: signToken,
+    clock,
     ...graphqlClient(url),
     stop,
     async close() {

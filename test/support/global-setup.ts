@@ -1,10 +1,21 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// Relative: Jest's module map does not apply to its global setup.
+import { openEventStore } from '../../libs/event-store/src';
 import { postgresReachable } from './postgres';
 
 /**
  * PostgreSQL suites run for real against the server at KRING_TEST_POSTGRES_URL. Without one, a
  * developer's run skips them and says so; in CI (CI=true) a missing server fails the whole run.
+ * An embedded store is initialised once here (PGlite's initdb takes seconds), and each suite's fresh
+ * embedded store starts as a copy of it (see targets.ts).
  */
 export default async function globalSetup(): Promise<void> {
+  const template = await mkdtemp(join(tmpdir(), 'kring-pglite-template-'));
+  await (await openEventStore({ adapter: 'pglite', dataDir: template })).close();
+  process.env.KRING_TEST_PGLITE_TEMPLATE = template;
+
   const problem = await postgresReachable();
   if (!problem) return;
   if (process.env.CI === 'true') throw new Error(`${problem}. CI must run the PostgreSQL suites: failing.`);

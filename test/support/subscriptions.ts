@@ -36,12 +36,3 @@ export async function changeUntil(seen: () => boolean, change: () => Promise<unk
     while (!seen() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
-
-/** Polls until `condition` holds, or fails after `ms`. */
-export async function waitUntil(condition: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

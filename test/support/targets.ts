@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventStoreConfig } from '@kring/event-store';
@@ -15,13 +15,16 @@ export interface StoreTarget {
   adapter: 'pglite' | 'postgres';
   /** Why this adapter cannot run here (only ever set outside CI). */
   skipReason?: string;
-  fresh(label: string): Promise<FreshStore>;
+  /** @param fromScratch an embedded store initialises its directory itself, instead of starting from a copy of one initialised at the start of the run */
+  fresh(label: string, options?: { fromScratch?: boolean }): Promise<FreshStore>;
 }
 
 export const pgliteTarget: StoreTarget = {
   adapter: 'pglite',
-  async fresh(label) {
+  async fresh(label, { fromScratch = false } = {}) {
     const dataDir = await mkdtemp(join(tmpdir(), `kring-${label}-`));
+    const template = process.env.KRING_TEST_PGLITE_TEMPLATE;
+    if (template && !fromScratch) await cp(template, dataDir, { recursive: true });
     return {
       config: { adapter: 'pglite', dataDir },
       env: { KRING_DATA_DIR: dataDir },
@@ -50,4 +53,9 @@ export function describeOn(target: StoreTarget, title: string, body: () => void)
   } else {
     describe(`${title} [${target.adapter}]`, body);
   }
+}
+
+/** it(), or it.skip() with the reason in its title (jest prints it) when the test cannot run here. */
+export function itUnless(reason: string | undefined): (title: string, test: () => Promise<void>) => void {
+  return reason === undefined ? (title, test) => it(title, test) : (title, test) => it.skip(`${title} (skipped: ${reason})`, test);
 }

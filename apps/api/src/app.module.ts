@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccessModule } from './access/access.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthorizationModule } from './authorization/authorization.module';
+import { ClockModule } from './clock/clock.module';
 import { CommandsModule } from './commands/commands.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { GraphqlApiModule } from './graphql/graphql-api.module';
@@ -14,6 +15,7 @@ import { ReferralModule } from './referral/referral.module';
 
 @Module({
   imports: [
+    ClockModule,
     EventStoreModule,
     PrivacyModule,
     ReadModelsModule,

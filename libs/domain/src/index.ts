@@ -1,5 +1,6 @@
 export * from './shared/decider';
 export * from './shared/personal';
+export * from './shared/event-schema';
 export * from './network/events';
 export * from './network/decide';
 export * from './participant/events';

@@ -81,6 +81,8 @@ export interface SubscribeOptions extends Omit<ReadAllOptions, 'maxCount'> {
 
 /** Catches up from `after`, then follows the live log. Iterate it; `close()` ends the iteration. */
 export interface LogSubscription extends AsyncIterable<RecordedEvent> {
+  /** True while it has handed over every event in the log it read, and waits for the next append (EventStoreDB: caught up). */
+  readonly caughtUp: boolean;
   close(): Promise<void>;
 }
 

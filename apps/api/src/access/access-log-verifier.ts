@@ -1,4 +1,4 @@
-import { accessEntryOf, AccessLogEvent, accessProjection, isAccessEntry } from '@kring/domain';
+import { accessEntryOf, AccessLogEvent, accessProjection, eventTypesOf, isAccessEntry } from '@kring/domain';
 import type { ChainLink, EventStore, RecordedEvent, SqlDriver } from '@kring/event-store';
 import { activeGeneration, DocumentView } from '@kring/projections';
 import { canonicalJson } from '../commands/canonical-json';
@@ -73,7 +73,7 @@ export class AccessLogVerifier {
       onProgress?.('entries', BigInt(upTo), active.checkpoint);
       return undefined;
     };
-    for await (const event of this.store.readAll({ eventTypes: accessProjection.eventTypes, batchSize: BATCH })) {
+    for await (const event of this.store.readAll({ eventTypes: eventTypesOf(accessProjection), batchSize: BATCH })) {
       if (event.position > active.checkpoint) break;
       if (!isAccessEntry(event as unknown as AccessLogEvent)) continue;
       batch.push(event);

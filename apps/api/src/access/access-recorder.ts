@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { accessEventVersions, AccessRead, recordAccess } from '@kring/domain';
+import { accessEventSchemas, AccessRead, recordAccess } from '@kring/domain';
 import type { EventStore } from '@kring/event-store';
 import { PersonalDataCipher } from '@kring/privacy';
 import DataLoader from 'dataloader';
 import { callerOf } from '../auth/caller';
-import { metadataOf } from '../commands/command-context';
+import { EventProvenance } from '../commands/command-context';
 import { encodeEvents } from '../commands/streams';
 import { EVENT_STORE } from '../event-store/event-store.module';
 
@@ -25,6 +25,7 @@ export class AccessRecorder {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly cipher: PersonalDataCipher,
+    private readonly provenance: EventProvenance,
   ) {}
 
   /** Resolves to the log position of the record once the read is in the log. */
@@ -47,9 +48,9 @@ export class AccessRecorder {
           const events = await encodeEvents(
             this.cipher,
             recordAccess({ actor: caller.actor, purpose: caller.purpose, reads }),
-            (type) => accessEventVersions[type as keyof typeof accessEventVersions],
+            accessEventSchemas,
             randomUUID,
-            metadataOf(caller),
+            this.provenance.metadataOf(caller),
           );
           const { position } = await this.store.appendToStream(streamId, events, { expectedRevision: 'any' });
           return reads.map(() => position);

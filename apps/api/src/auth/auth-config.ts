@@ -1,4 +1,5 @@
 import { devSecret } from '@kring/privacy';
+import { wholeNumberSetting } from '../settings';
 
 /** What every token must satisfy, whichever key checks it. */
 export interface TokenRules {
@@ -16,12 +17,10 @@ const MIN_SECRET_LENGTH = 16;
 const DEFAULT_MAX_LIFETIME_HOURS = 12;
 
 function tokenRulesFromEnv(env: NodeJS.ProcessEnv): TokenRules {
-  const raw = env.KRING_TOKEN_MAX_HOURS?.trim();
-  if (raw && !/^[1-9]\d{0,3}$/.test(raw)) throw new Error(`KRING_TOKEN_MAX_HOURS must be a whole number of hours, not "${raw}"`);
   return {
     issuer: env.KRING_AUTH_ISSUER?.trim() || undefined,
     audience: env.KRING_AUTH_AUDIENCE?.trim() || undefined,
-    maxLifetimeHours: raw ? Number(raw) : DEFAULT_MAX_LIFETIME_HOURS,
+    maxLifetimeHours: wholeNumberSetting('KRING_TOKEN_MAX_HOURS', 'hours', DEFAULT_MAX_LIFETIME_HOURS, 9999, env),
   };
 }
 

@@ -1,17 +1,14 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { GraphQLError } from 'graphql';
+import { wholeNumberSetting } from '../settings';
 
 const WINDOW_MS = 60_000;
 const DEFAULT_PER_MINUTE = 600;
 
 /** Requests per minute per token holder (`sub`), from KRING_RATE_LIMIT. */
-export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.KRING_RATE_LIMIT?.trim();
-  if (!raw) return DEFAULT_PER_MINUTE;
-  if (!/^[1-9]\d{0,8}$/.test(raw)) throw new Error(`KRING_RATE_LIMIT must be a whole number of requests per minute, not "${raw}"`);
-  return Number(raw);
-}
+export const rateLimitFromEnv = (env: NodeJS.ProcessEnv = process.env): number =>
+  wholeNumberSetting('KRING_RATE_LIMIT', 'requests per minute', DEFAULT_PER_MINUTE, 999_999_999, env);
 
 /**
  * At most KRING_RATE_LIMIT GraphQL requests per minute (sliding) per token holder, and per address for

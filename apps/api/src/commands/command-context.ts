@@ -70,13 +70,16 @@ export class IdSource {
   }
 }
 
-/** The system that records events (NEN 7513's source): KRING_SOURCE_SYSTEM, or this API on this host. */
-const SOURCE_SYSTEM = process.env.KRING_SOURCE_SYSTEM?.trim() || `kring-api@${hostname()}`;
-
 /** What every event this API appends carries besides its data: who, why, in which request, from which system. */
-export function metadataOf(
-  { actor, correlationId, purpose }: Pick<Caller, 'actor' | 'correlationId' | 'purpose'>,
-  more: EventMetadata = {},
-): EventMetadata {
-  return { actorId: actor.id, actorRoles: [...actor.roles], correlationId, purpose, source: SOURCE_SYSTEM, ...more };
+@Injectable()
+export class EventProvenance {
+  /** The system that records events (NEN 7513's source): KRING_SOURCE_SYSTEM, or this API on this host. */
+  readonly sourceSystem = process.env.KRING_SOURCE_SYSTEM?.trim() || `kring-api@${hostname()}`;
+
+  metadataOf(
+    { actor, correlationId, purpose }: Pick<Caller, 'actor' | 'correlationId' | 'purpose'>,
+    more: EventMetadata = {},
+  ): EventMetadata {
+    return { actorId: actor.id, actorRoles: [...actor.roles], correlationId, purpose, source: this.sourceSystem, ...more };
+  }
 }

@@ -5,7 +5,7 @@ import { DomainError } from '@kring/domain';
 import { PersonalDataCipher } from '@kring/privacy';
 import { LRUCache } from 'lru-cache';
 import { EVENT_STORE } from '../event-store/event-store.module';
-import { CommandContext, IdSource, metadataOf } from './command-context';
+import { CommandContext, EventProvenance, IdSource } from './command-context';
 import { KeyedLock } from './keyed-lock';
 import { AnyEvent, decodeEvents, encodeEvents, StreamKind, streamIdOf } from './streams';
 
@@ -52,10 +52,13 @@ const keyReused = () =>
 export class CommandRunner {
   private readonly cache = new LRUCache<string, Folded<unknown>>({ max: CACHED_STREAMS });
   private readonly locks = new KeyedLock();
+  /** Since start: appends refused because another writer changed the stream first, and commands refused on a cached fold (then decided on the stream read again). */
+  readonly retried = { conflicts: 0, onStaleCache: 0 };
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly ids: IdSource,
+    private readonly provenance: EventProvenance,
     private readonly cipher: PersonalDataCipher,
   ) {}
 
@@ -108,15 +111,9 @@ export class CommandRunner {
         const { folded, events } = decision;
         // Erasure first: if the append then fails, the person is still erased, and a retry records it.
         for (const subjectId of events.flatMap((event) => kind.erases?.(event) ?? [])) await this.cipher.keys.destroy(subjectId);
-        const metadata = metadataOf(context, { commandType, commandId: context.commandId, causationId: context.commandId });
+        const metadata = this.provenance.metadataOf(context, { commandType, commandId: context.commandId, causationId: context.commandId });
         try {
-          const stored = await encodeEvents(
-            this.cipher,
-            events,
-            (type) => kind.versions[type as Event['type']],
-            () => this.ids.eventId(),
-            metadata,
-          );
+          const stored = await encodeEvents(this.cipher, events, kind.schemas, () => this.ids.eventId(), metadata);
           const result = await this.store.appendToStream(streamId, stored, {
             expectedRevision: folded.revision ?? 'no_stream',
             ...(key ? { idempotencyKey: key } : {}),
@@ -129,6 +126,7 @@ export class CommandRunner {
           if (error instanceof IdempotencyKeyReusedError) throw keyReused();
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           this.cache.delete(streamId);
+          this.retried.conflicts++;
           if (attempt >= MAX_ATTEMPTS) throw new StreamContentionError(streamId, attempt);
           // Jitter spreads the retries of competing processes apart.
           await sleep(attempt * 5 + Math.random() * 10);
@@ -160,6 +158,7 @@ export class CommandRunner {
       return { folded, events: kind.decider.decide(await complete(), folded.state) };
     } catch (error) {
       if (fresh || !(error instanceof DomainError)) throw error;
+      this.retried.onStaleCache++;
       return undefined;
     }
   }
@@ -173,7 +172,7 @@ export class CommandRunner {
     const recorded: RecordedEvent[] = [];
     const fromRevision = cached?.revision === undefined ? 0n : cached.revision + 1n;
     for await (const event of this.store.readStream(streamId, { fromRevision })) recorded.push(event);
-    const events = await decodeEvents<Event>(this.cipher, recorded);
+    const events = await decodeEvents(this.cipher, kind.schemas, recorded);
     const folded = {
       state: events.reduce(kind.decider.evolve, cached?.state ?? kind.decider.initialState),
       revision: recorded.at(-1)?.streamRevision ?? cached?.revision,

@@ -1,17 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { EventStore } from '@kring/event-store';
+import { Clock } from '../clock/clock.module';
 import { EVENT_STORE } from '../event-store/event-store.module';
+import { wholeNumberSetting } from '../settings';
 
 const DEFAULT_HOURS = 24;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** How long a commandId is remembered, from KRING_IDEMPOTENCY_HOURS (default 24, as payment APIs do). */
-export function idempotencyHoursFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.KRING_IDEMPOTENCY_HOURS?.trim();
-  if (!raw) return DEFAULT_HOURS;
-  if (!/^[1-9]\d{0,3}$/.test(raw)) throw new Error(`KRING_IDEMPOTENCY_HOURS must be a whole number of hours (1 to 9999), not "${raw}"`);
-  return Number(raw);
-}
+export const idempotencyHoursFromEnv = (env: NodeJS.ProcessEnv = process.env): number =>
+  wholeNumberSetting('KRING_IDEMPOTENCY_HOURS', 'hours', DEFAULT_HOURS, 9999, env);
 
 /**
  * Forgets idempotency keys older than their retention, at start and every ten minutes, so the store
@@ -25,7 +23,10 @@ export class IdempotencyRetention implements OnApplicationBootstrap, OnModuleDes
   private readonly logger = new Logger('Idempotency');
   private timer?: NodeJS.Timeout;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly clock: Clock,
+  ) {}
 
   onApplicationBootstrap(): void {
     void this.prune();
@@ -39,7 +40,7 @@ export class IdempotencyRetention implements OnApplicationBootstrap, OnModuleDes
 
   async prune(): Promise<number> {
     try {
-      return await this.store.forgetIdempotencyKeys(new Date(Date.now() - this.hours * 3_600_000));
+      return await this.store.forgetIdempotencyKeys(new Date(this.clock.now().getTime() - this.hours * 3_600_000));
     } catch (error) {
       this.logger.warn(`idempotency keys not pruned now (${(error as Error).name}); next try in ten minutes`);
       return 0;

@@ -1,90 +1,99 @@
 import {
+  checkEvent,
   Decider,
+  DomainEvent,
+  EventSchemas,
   NetworkCommand,
   networkDecider,
   NetworkEvent,
-  networkEventVersions,
+  networkEventSchemas,
   NetworkState,
   ParticipantCommand,
   participantDecider,
   ParticipantEvent,
-  participantEventVersions,
+  participantEventSchemas,
   ParticipantState,
   PersonalData,
   ReferralCommand,
   referralDecider,
   ReferralEvent,
-  referralEventVersions,
+  referralEventSchemas,
   ReferralState,
   subjectsErasedBy,
 } from '@kring/domain';
 import type { EventMetadata, JsonObject, NewEvent, RecordedEvent } from '@kring/event-store';
 import type { PersonalDataCipher } from '@kring/privacy';
 
-/** One kind of stream: its name prefix, its decider, and the schema version of each of its events. */
-export interface StreamKind<Command, Event extends { type: string }, State> {
+/** One kind of stream: its name prefix, its decider, and the schema of each of its events. */
+export interface StreamKind<Command, Event extends DomainEvent<string, object>, State> {
   category: string;
   decider: Decider<Command, Event, State>;
-  versions: Record<Event['type'], number>;
+  schemas: EventSchemas<Event>;
   /** Data subjects whose keys must be destroyed before these events are stored (crypto-shredding). */
-  erases?: (event: Event) => string[];
+  erases?(event: Event): string[];
 }
 
 export const NETWORK_STREAM: StreamKind<NetworkCommand, NetworkEvent, NetworkState> = {
   category: 'network',
   decider: networkDecider,
-  versions: networkEventVersions,
+  schemas: networkEventSchemas,
 };
 
 export const PARTICIPANT_STREAM: StreamKind<ParticipantCommand, ParticipantEvent, ParticipantState> = {
   category: 'participant',
   decider: participantDecider,
-  versions: participantEventVersions,
+  schemas: participantEventSchemas,
   erases: subjectsErasedBy,
 };
 
 export const REFERRAL_STREAM: StreamKind<ReferralCommand, ReferralEvent, ReferralState> = {
   category: 'referral',
   decider: referralDecider,
-  versions: referralEventVersions,
+  schemas: referralEventSchemas,
 };
 
 export const streamIdOf = (kind: { category: string }, id: string): string => `${kind.category}-${id}`;
 
-/** A domain event: facts every reader may see in `data`, one person's (or one network's) texts in `personal`. */
-export type AnyEvent = { type: string; data: object; personal?: PersonalData };
+/** Any domain event: facts in `data`, one subject's texts (if any) in `data.personal`. */
+export type AnyEvent = DomainEvent<string, object>;
 
-/**
- * The stored form of domain events: every text of `personal` sealed for its subject and carried under
- * `data.personal`, so nothing personal reaches storage in plain text.
- */
-export async function encodeEvents(
+const personalOf = (data: object): PersonalData | undefined => (data as { personal?: PersonalData }).personal;
+
+/** The stored form of domain events: the same shape, every text of `data.personal` sealed for its subject. */
+export async function encodeEvents<Event extends AnyEvent>(
   cipher: PersonalDataCipher,
-  events: readonly AnyEvent[],
-  versionOf: (type: string) => number,
+  events: readonly Event[],
+  schemas: EventSchemas<Event>,
   newId: () => string,
   metadata: EventMetadata,
 ): Promise<NewEvent[]> {
-  const sealed = await cipher.seal(events.flatMap((event) => (event.personal ? [event.personal] : [])));
+  const sealed = await cipher.seal(events.flatMap(({ data }) => personalOf(data) ?? []));
   let next = 0;
-  return events.map(({ type, data, personal }) => ({
+  return events.map(({ type, data }) => ({
     id: newId(),
     type,
-    version: versionOf(type),
-    data: { ...data, ...(personal ? { personal: sealed[next++] } : {}) } as JsonObject,
+    version: (schemas as Record<string, { version: number }>)[type].version,
+    data: (personalOf(data) ? { ...data, personal: sealed[next++] } : data) as JsonObject,
     metadata,
   }));
 }
 
-/** Domain events from stored ones, `personal` opened again ("[vergeten]" in every text of a forgotten subject). */
+/**
+ * Domain events from stored ones: each checked against its schema (a malformed one is named by stream
+ * and position), `data.personal` opened again ("[vergeten]" in every text of a forgotten subject).
+ */
 export async function decodeEvents<Event extends AnyEvent>(
   cipher: PersonalDataCipher,
+  schemas: EventSchemas<Event>,
   recorded: readonly RecordedEvent[],
 ): Promise<Event[]> {
-  const stored = recorded.flatMap((event) => (event.data.personal ? [event.data.personal as unknown as PersonalData] : []));
-  const opened = await cipher.open(stored);
+  for (const event of recorded) checkEvent(schemas, event);
+  const opened = await cipher.open(
+    recorded.flatMap((event) => (event.data.personal ? [event.data.personal as unknown as PersonalData] : [])),
+  );
   let next = 0;
+  // Checked above against the schemas the compiler checked against Event: the one place a stored event becomes a domain event.
   return recorded.map(
-    ({ type, data: { personal, ...data } }) => ({ type, data, personal: personal ? opened[next++] : undefined }) as Event,
+    ({ type, data }) => ({ type, data: data.personal ? { ...data, personal: opened[next++] } : data }) as unknown as Event,
   );
 }

@@ -2,6 +2,7 @@ import { Args, Context, Int, Parent, Query, ResolveField, Resolver, Subscription
 import {
   ContactDoc,
   countPeriods,
+  dayOf,
   doublingOf,
   FORGOTTEN,
   growthOf,
@@ -17,8 +18,8 @@ import { GraphQLError } from 'graphql';
 import { PersonalData } from '../access/personal-data';
 import { callerOf, CurrentListScope, type ListScope } from '../auth/caller';
 import { Authorizer } from '../authorization/authorizer';
+import { Clock } from '../clock/clock.module';
 import { badUserInput } from '../graphql/errors';
-import { dayOf } from '../read-models/read-args';
 import { ReadModels } from '../read-models/read-models';
 import { NetworkChanges } from './network-changes';
 import { NetworkLoaderFactory } from './network.loaders';
@@ -48,6 +49,7 @@ export class NetworkQueries {
     private readonly changes: NetworkChanges,
     private readonly personal: PersonalData,
     private readonly authorizer: Authorizer,
+    private readonly clock: Clock,
   ) {}
 
   @Query(() => Network, { nullable: true })
@@ -76,7 +78,7 @@ export class NetworkQueries {
           extensions: { code: 'NOT_FOUND' },
         });
       const start = from ?? network.startedOn;
-      const end = to ?? dayOf(asOf);
+      const end = to ?? (asOf ? dayOf(asOf) : this.clock.today());
       if (countPeriods(start, end, interval, MAX_PERIODS) > MAX_PERIODS)
         throw badUserInput({ from: [`at most ${MAX_PERIODS} periods per request`] });
       const ofNetwork = { network_id: networkId };
@@ -101,7 +103,7 @@ export class NetworkQueries {
       const open = visibleNetworks(await view.documents<NetworkDoc>('networks', { municipality }), scope).filter(
         (n) => n.closedOn === null,
       );
-      const today = dayOf();
+      const today = this.clock.today();
       const from = periodsBack(today, interval, 2);
       const members = await this.loaders.for(request).members.loadMany(open.map((n) => n.id));
       return open.filter((_, i) => {

@@ -28,6 +28,3 @@ export class AsOfReadArgs extends ReadArgs {
   @InstantField('count only events recorded at or before this instant')
   asOf?: Date;
 }
-
-/** Today as a calendar day (UTC), or the day of the instant an "as of" question names. */
-export const dayOf = (instant: Date = new Date()): string => instant.toISOString().slice(0, 10);

@@ -11,6 +11,7 @@ import {
 import { EventStore, SqlDriver } from '@kring/event-store';
 import { AsOfSnapshots, DocumentView, ProjectionEngine } from '@kring/projections';
 import { EVENT_STORE, SQL_DRIVER } from '../event-store/event-store.module';
+import { wholeNumberSetting } from '../settings';
 
 export const PROJECTIONS: readonly ProjectionDefinition[] = [
   networksProjection,
@@ -21,14 +22,13 @@ export const PROJECTIONS: readonly ProjectionDefinition[] = [
   scopeProjection,
 ];
 
-/** How long a query with `after` waits for its projection before answering STALE_READ_MODEL. */
-const READ_WAIT_MS = Number(process.env.KRING_READ_WAIT_MS ?? 5000);
-
 /** The read side's door to the projections: read-your-writes waits, active tables, and "as of" replays. */
 @Injectable()
 export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   readonly engine: ProjectionEngine;
   private readonly snapshots: AsOfSnapshots;
+  /** How long a query with `after` waits for its projection before answering STALE_READ_MODEL. */
+  private readonly readWaitMs = wholeNumberSetting('KRING_READ_WAIT_MS', 'milliseconds', 5000, 600_000);
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -54,7 +54,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
    * `after` it waits only for the first build. `asOf` reads a replay of the log as it stood then.
    */
   async read<T>(projection: string, options: { after?: bigint; asOf?: Date }, read: (view: DocumentView) => Promise<T>): Promise<T> {
-    await this.engine.waitFor([projection], options.after ?? 0n, READ_WAIT_MS);
+    await this.engine.waitFor([projection], options.after ?? 0n, this.readWaitMs);
     if (options.asOf) return this.snapshots.read(projection, options.asOf, (schema) => read(new DocumentView(this.sql, schema)));
     const schema = this.engine.activeSchema(projection);
     if (!schema) throw new Error(`projection ${projection} has no active generation`);

@@ -2,9 +2,10 @@ import { Args, ArgsType, Context, Field, Float, ID, Int, ObjectType, Query, Reso
 import { daysOpen, ReferralDoc, referralSummaryOf } from '@kring/domain';
 import { AccessRecorder } from '../access/access-recorder';
 import { CurrentListScope, type ListScope } from '../auth/caller';
+import { Clock } from '../clock/clock.module';
 import { EnumField, TextField } from '../graphql/input-fields';
 import { DateScalar } from '../graphql/scalars';
-import { AsOfReadArgs, dayOf, ReadArgs } from '../read-models/read-args';
+import { AsOfReadArgs, ReadArgs } from '../read-models/read-args';
 import { ReadModels } from '../read-models/read-models';
 import { ReferralStatus } from './referral.inputs';
 
@@ -40,6 +41,7 @@ export class ReferralQueries {
   constructor(
     private readonly readModels: ReadModels,
     private readonly access: AccessRecorder,
+    private readonly clock: Clock,
   ) {}
 
   @Query(() => [Referral], { description: 'a facilitator sees the referrals of the people within their reach' })
@@ -48,7 +50,7 @@ export class ReferralQueries {
     @Context('req') request: object,
     @CurrentListScope() scope: ListScope,
   ): Promise<Referral[]> {
-    const today = dayOf();
+    const today = this.clock.today();
     return this.readModels.read('referrals', { after }, async (view) => {
       const all = await view.documents<ReferralDoc>('referrals', { programme, status });
       const docs = scope === 'everything' ? all : all.filter((doc) => scope.participants.has(doc.participantId));

@@ -1,3 +1,4 @@
+import type { EventSchemas } from '../shared/event-schema';
 import type { DomainEvent } from '../shared/decider';
 
 /** What an access-log entry says was done with a person's data (the contract's AccessEntry.action). */
@@ -28,10 +29,23 @@ export type AccessEvent = DomainEvent<
     what: string;
     purpose: string;
     outcome: AccessOutcome;
-  },
-  { subjectId: string; topic?: string }
+    personal: { subjectId: string; topic?: string };
+  }
 >;
 
-export const accessEventVersions: Record<AccessEvent['type'], number> = {
-  RecordAccessed: 1,
+/** The schema version and fields of RecordAccessed, checked on every read (see shared/event-schema.ts). */
+export const accessEventSchemas: EventSchemas<AccessEvent> = {
+  RecordAccessed: {
+    version: 1,
+    data: {
+      actorId: 'string',
+      actorRoles: 'strings',
+      subjectId: 'string',
+      action: 'string',
+      what: 'string',
+      purpose: 'string',
+      outcome: 'string',
+    },
+    personal: { topic: 'text?' },
+  },
 };

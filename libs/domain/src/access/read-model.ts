@@ -1,8 +1,9 @@
 /** The access log (NEN 7513): every read, and every recorded change, of a person's data, by whom and why. */
-import { participantEventVersions } from '../participant/events';
-import { referralEventVersions } from '../referral/events';
-import type { Collection, Projected, ProjectedEvent, ProjectionDefinition } from '../shared/projection';
-import { ACTION_CODES, AccessAction, AccessEvent, AccessOutcome, ActionCode } from './events';
+import { networkEventSchemas } from '../network/events';
+import { participantEventSchemas } from '../participant/events';
+import { referralEventSchemas } from '../referral/events';
+import { schemasOf, type Collection, type Projected, type ProjectedEvent, type ProjectionDefinition } from '../shared/projection';
+import { ACTION_CODES, AccessAction, AccessEvent, AccessOutcome, ActionCode, accessEventSchemas } from './events';
 
 /** A command's event that concerns one person: its subject is in `personal`, or it names the participant. */
 type ChangeEvent = ProjectedEvent<string, { participantId?: string; personal?: { subjectId: string } }>;
@@ -31,7 +32,8 @@ export interface AccessEntryDoc {
 }
 
 /** Network events that carry one person's data; every participant and referral event concerns one person. */
-const NETWORK_CHANGES = [
+const NETWORK_CHANGES = schemasOf(
+  networkEventSchemas,
   'FacilitatorAssigned',
   'ParticipantJoined',
   'ParticipantLeft',
@@ -40,7 +42,7 @@ const NETWORK_CHANGES = [
   'AbsenceFollowedUp',
   'HelpExchanged',
   'PlanAgreed',
-] as const;
+);
 
 const ACTION_OF_CHANGE: Record<string, AccessAction> = { ParticipantRegistered: 'CREATE', ParticipantForgotten: 'ERASE' };
 
@@ -88,7 +90,7 @@ export const accessProjection: ProjectionDefinition<Event> = {
   name: 'access',
   // 2: NEN 7513 action code, source system and log position on every entry.
   version: 2,
-  eventTypes: ['RecordAccessed', ...NETWORK_CHANGES, ...Object.keys(participantEventVersions), ...Object.keys(referralEventVersions)],
+  events: { ...accessEventSchemas, ...NETWORK_CHANGES, ...participantEventSchemas, ...referralEventSchemas },
   collections: [entries],
 };
 

@@ -34,8 +34,16 @@ export function recordAccess({ actor, purpose, reads }: RecordAccess): AccessEve
     seen.add(key);
     events.push({
       type: 'RecordAccessed',
-      data: { actorId: actor.id, actorRoles: [...actor.roles], subjectId, action, what, purpose, outcome },
-      personal: topic === undefined ? { subjectId } : { subjectId, topic },
+      data: {
+        actorId: actor.id,
+        actorRoles: [...actor.roles],
+        subjectId,
+        action,
+        what,
+        purpose,
+        outcome,
+        personal: topic === undefined ? { subjectId } : { subjectId, topic },
+      },
     });
   }
   return events;

@@ -4,10 +4,10 @@
  * registered themselves. A small read model of its own, so that an authorisation check reads a few
  * indexed rows and waits for this projection only.
  */
-import type { Collection, Projected, ProjectionDefinition } from '../shared/projection';
-import type { NetworkEvent } from '../network/events';
-import type { ParticipantEvent } from '../participant/events';
-import type { ReferralEvent } from '../referral/events';
+import { Collection, Projected, ProjectionDefinition, schemasOf } from '../shared/projection';
+import { NetworkEvent, networkEventSchemas } from '../network/events';
+import { ParticipantEvent, participantEventSchemas } from '../participant/events';
+import { ReferralEvent, referralEventSchemas } from '../referral/events';
 
 type Event = Projected<
   | Extract<NetworkEvent, { type: 'FacilitatorAssigned' | 'ParticipantJoined' | 'NeighbourInvolved' | 'ParticipantLeft' }>
@@ -90,14 +90,11 @@ const referrals: Collection<Event, ReferralSubjectDoc> = {
 export const scopeProjection: ProjectionDefinition<Event> = {
   name: 'scope',
   version: 1,
-  eventTypes: [
-    'FacilitatorAssigned',
-    'ParticipantJoined',
-    'NeighbourInvolved',
-    'ParticipantLeft',
-    'ParticipantRegistered',
-    'ReferredToBuddyProgramme',
-  ],
+  events: {
+    ...schemasOf(networkEventSchemas, 'FacilitatorAssigned', 'ParticipantJoined', 'NeighbourInvolved', 'ParticipantLeft'),
+    ...schemasOf(participantEventSchemas, 'ParticipantRegistered'),
+    ...schemasOf(referralEventSchemas, 'ReferredToBuddyProgramme'),
+  },
   collections: [staffing, memberships, registrations, referrals],
 };
 

@@ -129,8 +129,12 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
       return [
         {
           type: 'FacilitatorAssigned',
-          data: { networkId, staffId: command.staffId, ...(replacesStaffId ? { replacesStaffId } : {}) },
-          personal: { subjectId: command.staffId, name: command.name },
+          data: {
+            networkId,
+            staffId: command.staffId,
+            ...(replacesStaffId ? { replacesStaffId } : {}),
+            personal: { subjectId: command.staffId, name: command.name },
+          },
         },
       ];
     }
@@ -162,7 +166,6 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
         {
           type: 'ParticipantJoined',
           data: { networkId, participantId, role, joinedOn, ...(invitedBy ? { invitedBy } : {}), ...(chosenBy ? { chosenBy } : {}) },
-          personal: undefined,
         },
       ];
     }
@@ -178,8 +181,12 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
       return [
         {
           type: 'ParticipantLeft',
-          data: { networkId, participantId: command.participantId, leftOn: command.leftOn },
-          personal: { subjectId: command.participantId, reason: command.reason },
+          data: {
+            networkId,
+            participantId: command.participantId,
+            leftOn: command.leftOn,
+            personal: { subjectId: command.participantId, reason: command.reason },
+          },
         },
       ];
     }
@@ -191,7 +198,7 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
       ensure(!state.members.has(participantId), `${participantId} is already a member of this network`);
       ensureNotBeforeStart(state, involvedOn, 'Involving a neighbour');
       ensureProgrammeNotOver(state, rules);
-      return [{ type: 'NeighbourInvolved', data: { networkId, participantId, involvedOn }, personal: { subjectId: participantId, offer } }];
+      return [{ type: 'NeighbourInvolved', data: { networkId, participantId, involvedOn, personal: { subjectId: participantId, offer } } }];
     }
 
     case 'GuideNeighbour': {
@@ -201,8 +208,13 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
       return [
         {
           type: 'NeighbourGuided',
-          data: { networkId, participantId: command.participantId, guidedOn: command.guidedOn, guidedBy: command.actor.id },
-          personal: { subjectId: command.participantId, notes: command.notes },
+          data: {
+            networkId,
+            participantId: command.participantId,
+            guidedOn: command.guidedOn,
+            guidedBy: command.actor.id,
+            personal: { subjectId: command.participantId, notes: command.notes },
+          },
         },
       ];
     }
@@ -228,8 +240,15 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
       return [
         {
           type: 'MeetingHeld',
-          data: { networkId, meetingId, heldOn, attended: [...attended], absent: [...absent], sequence: state.meetings.size + 1 },
-          personal: { subjectId: networkId, activity },
+          data: {
+            networkId,
+            meetingId,
+            heldOn,
+            attended: [...attended],
+            absent: [...absent],
+            sequence: state.meetings.size + 1,
+            personal: { subjectId: networkId, activity },
+          },
         },
       ];
     }
@@ -245,8 +264,13 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
       return [
         {
           type: 'AbsenceFollowedUp',
-          data: { networkId, meetingId: command.meetingId, participantId: command.participantId, followedUpBy: command.actor.id },
-          personal: { subjectId: command.participantId, outcome: command.outcome },
+          data: {
+            networkId,
+            meetingId: command.meetingId,
+            participantId: command.participantId,
+            followedUpBy: command.actor.id,
+            personal: { subjectId: command.participantId, outcome: command.outcome },
+          },
         },
       ];
     }
@@ -259,8 +283,7 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
       return [
         {
           type: 'ContactOutsideMeetingsReported',
-          data: { networkId, between, on: command.on },
-          personal: { subjectId: networkId, kind: command.kind },
+          data: { networkId, between, on: command.on, personal: { subjectId: networkId, kind: command.kind } },
         },
       ];
     }
@@ -271,8 +294,13 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
       return [
         {
           type: 'HelpExchanged',
-          data: { networkId, helperId: command.helperId, helpedId: command.helpedId, on: command.on },
-          personal: { subjectId: command.helperId, talent: command.talent },
+          data: {
+            networkId,
+            helperId: command.helperId,
+            helpedId: command.helpedId,
+            on: command.on,
+            personal: { subjectId: command.helperId, talent: command.talent },
+          },
         },
       ];
     }
@@ -298,10 +326,10 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
               assigneeId,
               ...(dueOn ? { dueOn } : {}),
             })),
-          },
-          personal: {
-            subjectId: state.focalParticipantId,
-            tasks: Object.fromEntries(command.agreements.map(({ agreementId, task }) => [agreementId, task])),
+            personal: {
+              subjectId: state.focalParticipantId,
+              tasks: Object.fromEntries(command.agreements.map(({ agreementId, task }) => [agreementId, task])),
+            },
           },
         },
       ];
@@ -315,7 +343,6 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
         {
           type: 'AgreementCompleted',
           data: { networkId, agreementId: command.agreementId, completedOn: command.completedOn },
-          personal: undefined,
         },
       ];
     }
@@ -325,8 +352,7 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
       return [
         {
           type: 'NetworkClosed',
-          data: { networkId, closedOn: command.closedOn },
-          personal: { subjectId: networkId, reason: command.reason },
+          data: { networkId, closedOn: command.closedOn, personal: { subjectId: networkId, reason: command.reason } },
         },
       ];
   }
@@ -354,7 +380,6 @@ function start(command: Extract<NetworkCommand, { type: 'StartNetwork' }>, state
       startedOn,
       ...(focalParticipantId ? { focalParticipantId } : {}),
     },
-    personal: undefined,
   };
   if (!focalParticipantId) return [started];
   // The resident is the circle's first member: everything else in a steunkring is chosen by them.
@@ -363,7 +388,6 @@ function start(command: Extract<NetworkCommand, { type: 'StartNetwork' }>, state
     {
       type: 'ParticipantJoined',
       data: { networkId, participantId: focalParticipantId, role: 'PARTICIPANT', joinedOn: startedOn },
-      personal: undefined,
     },
   ];
 }

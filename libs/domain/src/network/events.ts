@@ -1,3 +1,4 @@
+import type { EventSchemas } from '../shared/event-schema';
 import type { DomainEvent, IsoDate } from '../shared/decider';
 
 export type CircleMethod = 'PEER_NETWORK' | 'SUPPORT_CIRCLE' | 'ATELIER' | 'QUESTION_GROUP';
@@ -36,64 +37,124 @@ export type NetworkEvent =
   | DomainEvent<'NetworkStarted', NetworkCharter>
   | DomainEvent<
       'FacilitatorAssigned',
-      { networkId: string; staffId: string; replacesStaffId?: string },
-      { subjectId: string; name: string }
+      { networkId: string; staffId: string; replacesStaffId?: string; personal: { subjectId: string; name: string } }
     >
   | DomainEvent<
       'ParticipantJoined',
       { networkId: string; participantId: string; role: MemberRole; joinedOn: IsoDate; invitedBy?: string; chosenBy?: string }
     >
-  | DomainEvent<'ParticipantLeft', { networkId: string; participantId: string; leftOn: IsoDate }, { subjectId: string; reason: string }>
+  | DomainEvent<
+      'ParticipantLeft',
+      { networkId: string; participantId: string; leftOn: IsoDate; personal: { subjectId: string; reason: string } }
+    >
   | DomainEvent<
       'NeighbourInvolved',
-      { networkId: string; participantId: string; involvedOn: IsoDate },
-      { subjectId: string; offer: string }
+      { networkId: string; participantId: string; involvedOn: IsoDate; personal: { subjectId: string; offer: string } }
     >
   | DomainEvent<
       'NeighbourGuided',
-      { networkId: string; participantId: string; guidedOn: IsoDate; guidedBy: string },
-      { subjectId: string; notes: string }
+      { networkId: string; participantId: string; guidedOn: IsoDate; guidedBy: string; personal: { subjectId: string; notes: string } }
     >
   | DomainEvent<
       'MeetingHeld',
-      { networkId: string; meetingId: string; heldOn: IsoDate; attended: string[]; absent: string[]; sequence: number },
-      { subjectId: string; activity: string }
+      {
+        networkId: string;
+        meetingId: string;
+        heldOn: IsoDate;
+        attended: string[];
+        absent: string[];
+        sequence: number;
+        personal: { subjectId: string; activity: string };
+      }
     >
   | DomainEvent<
       'AbsenceFollowedUp',
-      { networkId: string; meetingId: string; participantId: string; followedUpBy: string },
-      { subjectId: string; outcome: string }
+      {
+        networkId: string;
+        meetingId: string;
+        participantId: string;
+        followedUpBy: string;
+        personal: { subjectId: string; outcome: string };
+      }
     >
   | DomainEvent<
       'ContactOutsideMeetingsReported',
-      { networkId: string; between: string[]; on: IsoDate },
-      { subjectId: string; kind: string }
+      { networkId: string; between: string[]; on: IsoDate; personal: { subjectId: string; kind: string } }
     >
   | DomainEvent<
       'HelpExchanged',
-      { networkId: string; helperId: string; helpedId: string; on: IsoDate },
-      { subjectId: string; talent: string }
+      { networkId: string; helperId: string; helpedId: string; on: IsoDate; personal: { subjectId: string; talent: string } }
     >
   | DomainEvent<
       'PlanAgreed',
-      { networkId: string; planId: string; agreedOn: IsoDate; agreements: Agreement[] },
-      { subjectId: string; tasks: Record<string, string> }
+      {
+        networkId: string;
+        planId: string;
+        agreedOn: IsoDate;
+        agreements: Agreement[];
+        personal: { subjectId: string; tasks: Record<string, string> };
+      }
     >
   | DomainEvent<'AgreementCompleted', { networkId: string; agreementId: string; completedOn: IsoDate }>
-  | DomainEvent<'NetworkClosed', { networkId: string; closedOn: IsoDate }, { subjectId: string; reason: string }>;
+  | DomainEvent<'NetworkClosed', { networkId: string; closedOn: IsoDate; personal: { subjectId: string; reason: string } }>;
 
-export const networkEventVersions: Record<NetworkEvent['type'], number> = {
-  NetworkStarted: 1,
-  FacilitatorAssigned: 1,
-  ParticipantJoined: 1,
-  ParticipantLeft: 1,
-  NeighbourInvolved: 1,
-  NeighbourGuided: 1,
-  MeetingHeld: 1,
-  AbsenceFollowedUp: 1,
-  ContactOutsideMeetingsReported: 1,
-  HelpExchanged: 1,
-  PlanAgreed: 1,
-  AgreementCompleted: 1,
-  NetworkClosed: 1,
+/** Each event's schema version and fields, checked on every read (see shared/event-schema.ts). */
+export const networkEventSchemas: EventSchemas<NetworkEvent> = {
+  NetworkStarted: {
+    version: 1,
+    data: {
+      networkId: 'string',
+      name: 'string',
+      method: 'string',
+      municipality: 'string',
+      purpose: 'string',
+      funding: 'string',
+      cadenceWeeks: 'number',
+      startedOn: 'date',
+      focalParticipantId: 'string?',
+    },
+  },
+  FacilitatorAssigned: {
+    version: 1,
+    data: { networkId: 'string', staffId: 'string', replacesStaffId: 'string?' },
+    personal: { name: 'text' },
+  },
+  ParticipantJoined: {
+    version: 1,
+    data: { networkId: 'string', participantId: 'string', role: 'string', joinedOn: 'date', invitedBy: 'string?', chosenBy: 'string?' },
+  },
+  ParticipantLeft: { version: 1, data: { networkId: 'string', participantId: 'string', leftOn: 'date' }, personal: { reason: 'text' } },
+  NeighbourInvolved: {
+    version: 1,
+    data: { networkId: 'string', participantId: 'string', involvedOn: 'date' },
+    personal: { offer: 'text' },
+  },
+  NeighbourGuided: {
+    version: 1,
+    data: { networkId: 'string', participantId: 'string', guidedOn: 'date', guidedBy: 'string' },
+    personal: { notes: 'text' },
+  },
+  MeetingHeld: {
+    version: 1,
+    data: { networkId: 'string', meetingId: 'string', heldOn: 'date', attended: 'strings', absent: 'strings', sequence: 'number' },
+    personal: { activity: 'text' },
+  },
+  AbsenceFollowedUp: {
+    version: 1,
+    data: { networkId: 'string', meetingId: 'string', participantId: 'string', followedUpBy: 'string' },
+    personal: { outcome: 'text' },
+  },
+  ContactOutsideMeetingsReported: { version: 1, data: { networkId: 'string', between: 'strings', on: 'date' }, personal: { kind: 'text' } },
+  HelpExchanged: {
+    version: 1,
+    data: { networkId: 'string', helperId: 'string', helpedId: 'string', on: 'date' },
+    personal: { talent: 'text' },
+  },
+  PlanAgreed: {
+    version: 1,
+    data: { networkId: 'string', planId: 'string', agreedOn: 'date', agreements: 'list' },
+    personal: { tasks: 'texts' },
+  },
+  AgreementCompleted: { version: 1, data: { networkId: 'string', agreementId: 'string', completedOn: 'date' } },
+  NetworkClosed: { version: 1, data: { networkId: 'string', closedOn: 'date' }, personal: { reason: 'text' } },
 };

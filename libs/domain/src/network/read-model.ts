@@ -5,9 +5,9 @@
  */
 import type { IsoDate } from '../shared/decider';
 import type { Sealed } from '../shared/personal';
-import type { Collection, Projected, ProjectionDefinition } from '../shared/projection';
-import type { ParticipantEvent } from '../participant/events';
-import type { MemberRole, NetworkCharter, NetworkEvent } from './events';
+import { Collection, Projected, ProjectionDefinition, schemasOf } from '../shared/projection';
+import { ParticipantEvent, participantEventSchemas } from '../participant/events';
+import { MemberRole, NetworkCharter, NetworkEvent, networkEventSchemas } from './events';
 
 type Event = Projected<NetworkEvent | Extract<ParticipantEvent, { type: 'ParticipantRegistered' | 'ParticipantForgotten' }>>;
 
@@ -238,21 +238,10 @@ export const networksProjection: ProjectionDefinition<Event> = {
   name: 'networks',
   // 2: names and plan tasks are stored sealed.
   version: 2,
-  eventTypes: [
-    'NetworkStarted',
-    'FacilitatorAssigned',
-    'ParticipantJoined',
-    'ParticipantLeft',
-    'NeighbourInvolved',
-    'MeetingHeld',
-    'AbsenceFollowedUp',
-    'ContactOutsideMeetingsReported',
-    'PlanAgreed',
-    'AgreementCompleted',
-    'NetworkClosed',
-    'ParticipantRegistered',
-    'ParticipantForgotten',
-  ],
+  events: {
+    ...networkEventSchemas,
+    ...schemasOf(participantEventSchemas, 'ParticipantRegistered', 'ParticipantForgotten'),
+  },
   collections: [networks, members, meetings, contacts, people],
 };
 

@@ -59,8 +59,7 @@ function decide(command: ParticipantCommand, state: ParticipantState): Participa
     return [
       {
         type: 'ParticipantRegistered',
-        data: { participantId, municipality, consentToEvaluation },
-        personal: { subjectId: participantId, displayName },
+        data: { participantId, municipality, consentToEvaluation, personal: { subjectId: participantId, displayName } },
       },
     ];
   }
@@ -78,7 +77,6 @@ function decide(command: ParticipantCommand, state: ParticipantState): Participa
         {
           type: 'IndividualSupportSet',
           data: { participantId, everyWeeks: command.everyWeeks, on: command.on, setBy: command.actor.id },
-          personal: undefined,
         },
       ];
 
@@ -97,20 +95,25 @@ function decide(command: ParticipantCommand, state: ParticipantState): Participa
           : `Scaling up means more frequent contact: toEveryWeeks must be below the current ${support.everyWeeks}`,
       );
       ensure(command.on >= support.since, `The change on ${command.on} precedes the last support change on ${support.since}`);
-      const data = { participantId, fromEveryWeeks: support.everyWeeks, toEveryWeeks: command.toEveryWeeks, on: command.on };
-      const personal = { subjectId: participantId, reason: command.reason };
-      return [down ? { type: 'SupportScaledDown', data, personal } : { type: 'SupportScaledUp', data, personal }];
+      const data = {
+        participantId,
+        fromEveryWeeks: support.everyWeeks,
+        toEveryWeeks: command.toEveryWeeks,
+        on: command.on,
+        personal: { subjectId: participantId, reason: command.reason },
+      };
+      return [down ? { type: 'SupportScaledDown', data } : { type: 'SupportScaledUp', data }];
     }
 
     case 'RecordTalent':
       ensure(!state.talents.has(normaliseTopic(command.talent)), `The talent "${command.talent}" is already recorded`);
       return [
-        { type: 'TalentRecorded', data: { participantId, on: command.on }, personal: { subjectId: participantId, talent: command.talent } },
+        { type: 'TalentRecorded', data: { participantId, on: command.on, personal: { subjectId: participantId, talent: command.talent } } },
       ];
 
     case 'AnswerCoreQuestions': {
       const { want, can, need, on } = command;
-      return [{ type: 'CoreQuestionsAnswered', data: { participantId, on }, personal: { subjectId: participantId, want, can, need } }];
+      return [{ type: 'CoreQuestionsAnswered', data: { participantId, on, personal: { subjectId: participantId, want, can, need } } }];
     }
 
     case 'RegisterHelpQuestion':
@@ -118,8 +121,12 @@ function decide(command: ParticipantCommand, state: ParticipantState): Participa
       return [
         {
           type: 'HelpQuestionRegistered',
-          data: { participantId, questionId: command.questionId, on: command.on },
-          personal: { subjectId: participantId, question: command.question },
+          data: {
+            participantId,
+            questionId: command.questionId,
+            on: command.on,
+            personal: { subjectId: participantId, question: command.question },
+          },
         },
       ];
 
@@ -135,7 +142,6 @@ function decide(command: ParticipantCommand, state: ParticipantState): Participa
         {
           type: 'HelpQuestionBundled',
           data: { participantId, questionId: command.questionId, networkId: command.networkId, on: command.on },
-          personal: undefined,
         },
       ];
     }
@@ -153,16 +159,16 @@ function decide(command: ParticipantCommand, state: ParticipantState): Participa
         throw invalid('score', `A ${command.instrument} score must lie on the ${range.label}`);
       }
       const { instrument, score, measuredOn } = command;
-      return [{ type: 'OutcomeMeasured', data: { participantId, instrument, score, measuredOn }, personal: undefined }];
+      return [{ type: 'OutcomeMeasured', data: { participantId, instrument, score, measuredOn } }];
     }
 
     case 'GiveConsent':
       ensure(!state.consents.has(command.purpose), `Consent for ${command.purpose} is already given`);
-      return [{ type: 'ConsentGiven', data: { participantId, purpose: command.purpose, on: command.on }, personal: undefined }];
+      return [{ type: 'ConsentGiven', data: { participantId, purpose: command.purpose, on: command.on } }];
 
     case 'WithdrawConsent':
       ensure(state.consents.has(command.purpose), `There is no consent for ${command.purpose} to withdraw`);
-      return [{ type: 'ConsentWithdrawn', data: { participantId, purpose: command.purpose, on: command.on }, personal: undefined }];
+      return [{ type: 'ConsentWithdrawn', data: { participantId, purpose: command.purpose, on: command.on } }];
 
     case 'ShareInformation': {
       const onBehalf = actsOnBehalf(command.actor, participantId);
@@ -179,8 +185,14 @@ function decide(command: ParticipantCommand, state: ParticipantState): Participa
       return [
         {
           type: 'InformationShared',
-          data: { participantId, sharedWith: [...command.sharedWith], on: command.on, sharedBy: command.actor.id, onBehalf },
-          personal: { subjectId: participantId, topic: command.topic },
+          data: {
+            participantId,
+            sharedWith: [...command.sharedWith],
+            on: command.on,
+            sharedBy: command.actor.id,
+            onBehalf,
+            personal: { subjectId: participantId, topic: command.topic },
+          },
         },
       ];
     }
@@ -193,14 +205,20 @@ function decide(command: ParticipantCommand, state: ParticipantState): Participa
       return [
         {
           type: 'InformationUnshared',
-          data: { participantId, from: [...command.from], on: command.on, unsharedBy: command.actor.id, onBehalf },
-          personal: { subjectId: participantId, topic: command.topic },
+          data: {
+            participantId,
+            from: [...command.from],
+            on: command.on,
+            unsharedBy: command.actor.id,
+            onBehalf,
+            personal: { subjectId: participantId, topic: command.topic },
+          },
         },
       ];
     }
 
     case 'ForgetParticipant':
-      return [{ type: 'ParticipantForgotten', data: { participantId }, personal: { subjectId: participantId, reason: command.reason } }];
+      return [{ type: 'ParticipantForgotten', data: { participantId, personal: { subjectId: participantId, reason: command.reason } } }];
   }
 }
 
@@ -233,7 +251,7 @@ function evolve(state: ParticipantState, event: ParticipantEvent): ParticipantSt
     case 'SupportScaledUp':
       return { ...state, support: { everyWeeks: event.data.toEveryWeeks, since: event.data.on } };
     case 'TalentRecorded':
-      return { ...state, talents: new Set(state.talents).add(normaliseTopic(event.personal.talent)) };
+      return { ...state, talents: new Set(state.talents).add(normaliseTopic(event.data.personal.talent)) };
     case 'HelpQuestionRegistered':
       return { ...state, helpQuestions: new Map(state.helpQuestions).set(event.data.questionId, {}) };
     case 'HelpQuestionBundled':
@@ -247,7 +265,7 @@ function evolve(state: ParticipantState, event: ParticipantEvent): ParticipantSt
     }
     case 'InformationShared':
     case 'InformationUnshared': {
-      const key = normaliseTopic(event.personal.topic);
+      const key = normaliseTopic(event.data.personal.topic);
       const knowing = new Set(state.knownBy.get(key));
       if (event.type === 'InformationShared') event.data.sharedWith.forEach((id) => knowing.add(id));
       else event.data.from.forEach((id) => knowing.delete(id));

@@ -4,11 +4,13 @@
  */
 import type { IsoDate } from '../shared/decider';
 import type { Sealed, SearchHash } from '../shared/personal';
-import type { Collection, Projected, ProjectionDefinition } from '../shared/projection';
-import type { AccessEvent } from '../access/events';
-import type { ParticipantEvent } from './events';
+import { Collection, Projected, ProjectionDefinition, schemasOf } from '../shared/projection';
+import { AccessEvent, accessEventSchemas } from '../access/events';
+import { ParticipantEvent, participantEventSchemas } from './events';
 
 type Event = Projected<ParticipantEvent>;
+const CARE_EVENTS = ['ParticipantRegistered', 'IndividualSupportSet', 'SupportScaledDown', 'SupportScaledUp'] as const;
+type CareEvent = Extract<Event, { type: (typeof CARE_EVENTS)[number] }>;
 
 export type SupportDirection = 'SET' | 'DOWN' | 'UP';
 
@@ -33,13 +35,10 @@ export const contactsPerYear = (everyWeeks: number | null): number | null => (ev
 export const firstEveryWeeks = (care: CareDoc): number | null => care.changes[0]?.toEveryWeeks ?? null;
 export const currentEveryWeeks = (care: CareDoc): number | null => care.changes.at(-1)?.toEveryWeeks ?? null;
 
-const support: Collection<Event, CareDoc> = {
+const support: Collection<CareEvent, CareDoc> = {
   name: 'support',
   columns: { municipality: { type: 'text', of: (c) => c.municipality } },
-  keys: (e) =>
-    ['ParticipantRegistered', 'IndividualSupportSet', 'SupportScaledDown', 'SupportScaledUp'].includes(e.type)
-      ? [(e.data as { participantId: string }).participantId]
-      : [],
+  keys: (e) => ((CARE_EVENTS as readonly string[]).includes(e.type) ? [(e.data as { participantId: string }).participantId] : []),
   evolve(doc, e, participantId) {
     const care: CareDoc = doc ?? { participantId, municipality: null, changes: [] };
     switch (e.type) {
@@ -93,11 +92,11 @@ export function scaleDownSummaryOf(timelines: readonly CareDoc[]): ScaleDownFigu
   return figures;
 }
 
-export const careProjection: ProjectionDefinition<Event> = {
+export const careProjection: ProjectionDefinition<CareEvent> = {
   name: 'care',
   // 2: reasons are stored sealed.
   version: 2,
-  eventTypes: ['ParticipantRegistered', 'IndividualSupportSet', 'SupportScaledDown', 'SupportScaledUp'],
+  events: schemasOf(participantEventSchemas, ...CARE_EVENTS),
   collections: [support],
 };
 
@@ -119,7 +118,7 @@ export interface KnowledgeDoc {
   topics: Record<SearchHash, KnowerView[]>;
 }
 
-type KnowledgeEvent = Event | Projected<AccessEvent>;
+type KnowledgeEvent = Extract<Event, { type: 'InformationShared' | 'InformationUnshared' }> | Projected<AccessEvent>;
 
 /** A successful read of a topic through the system makes the reader someone who knows it, from then on. */
 const topicRead = (e: KnowledgeEvent) =>
@@ -166,7 +165,7 @@ export const knowledgeProjection: ProjectionDefinition<KnowledgeEvent> = {
   name: 'knowledge',
   // 3: topics filed by their search hash.
   version: 3,
-  eventTypes: ['InformationShared', 'InformationUnshared', 'RecordAccessed'],
+  events: { ...schemasOf(participantEventSchemas, 'InformationShared', 'InformationUnshared'), ...accessEventSchemas },
   collections: [knowledge],
 };
 

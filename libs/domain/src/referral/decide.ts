@@ -27,8 +27,7 @@ function decide(command: ReferralCommand, state: ReferralState): ReferralEvent[]
     return [
       {
         type: 'ReferredToBuddyProgramme',
-        data: { referralId, participantId, programme, referredOn: on },
-        personal: { subjectId: participantId, reason },
+        data: { referralId, participantId, programme, referredOn: on, personal: { subjectId: participantId, reason } },
       },
     ];
   }
@@ -37,9 +36,7 @@ function decide(command: ReferralCommand, state: ReferralState): ReferralEvent[]
   ensure(state.status === 'OPEN', `Referral ${state.referralId} was already closed as ${state.status} on ${state.closedOn}`);
   ensure(command.on >= state.referredOn, `A referral cannot close (${command.on}) before it was made (${state.referredOn})`);
   const { referralId, participantId } = state;
-  return [
-    { type: 'ReferralClosed', data: { referralId, participantId, status: command.status, closedOn: command.on }, personal: undefined },
-  ];
+  return [{ type: 'ReferralClosed', data: { referralId, participantId, status: command.status, closedOn: command.on } }];
 }
 
 function evolve(state: ReferralState, event: ReferralEvent): ReferralState {

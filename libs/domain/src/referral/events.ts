@@ -1,3 +1,4 @@
+import type { EventSchemas } from '../shared/event-schema';
 import type { DomainEvent, IsoDate } from '../shared/decider';
 
 export type ReferralOutcome = 'MATCHED' | 'DECLINED' | 'ENDED';
@@ -6,12 +7,16 @@ export type ReferralOutcome = 'MATCHED' | 'DECLINED' | 'ENDED';
 export type ReferralEvent =
   | DomainEvent<
       'ReferredToBuddyProgramme',
-      { referralId: string; participantId: string; programme: string; referredOn: IsoDate },
-      { subjectId: string; reason: string }
+      { referralId: string; participantId: string; programme: string; referredOn: IsoDate; personal: { subjectId: string; reason: string } }
     >
   | DomainEvent<'ReferralClosed', { referralId: string; participantId: string; status: ReferralOutcome; closedOn: IsoDate }>;
 
-export const referralEventVersions: Record<ReferralEvent['type'], number> = {
-  ReferredToBuddyProgramme: 1,
-  ReferralClosed: 1,
+/** Each event's schema version and fields, checked on every read (see shared/event-schema.ts). */
+export const referralEventSchemas: EventSchemas<ReferralEvent> = {
+  ReferredToBuddyProgramme: {
+    version: 1,
+    data: { referralId: 'string', participantId: 'string', programme: 'string', referredOn: 'date' },
+    personal: { reason: 'text' },
+  },
+  ReferralClosed: { version: 1, data: { referralId: 'string', participantId: 'string', status: 'string', closedOn: 'date' } },
 };

@@ -1,7 +1,7 @@
 /** Referrals to buddy programmes (maatjesprojecten) and what became of them. */
 import type { IsoDate } from '../shared/decider';
 import type { Collection, Projected, ProjectionDefinition } from '../shared/projection';
-import type { ReferralEvent, ReferralOutcome } from './events';
+import { ReferralEvent, referralEventSchemas, ReferralOutcome } from './events';
 
 type Event = Projected<ReferralEvent>;
 
@@ -35,7 +35,7 @@ const referrals: Collection<Event, ReferralDoc> = {
 export const referralsProjection: ProjectionDefinition<Event> = {
   name: 'referrals',
   version: 1,
-  eventTypes: ['ReferredToBuddyProgramme', 'ReferralClosed'],
+  events: referralEventSchemas,
   collections: [referrals],
 };
 

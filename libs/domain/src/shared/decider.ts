@@ -11,14 +11,14 @@ export interface Decider<Command, Event, State> {
 }
 
 /**
- * A domain event: `data` holds the facts every reader may see; `personal` holds the personal data of
- * one person (`subjectId`), kept apart so that a later step can encrypt it per person and erase it
- * by deleting that person's key (crypto-shredding) while counts and dates survive.
+ * A domain event, one shape for deciders, the log and projections: `data` holds its facts, and
+ * `data.personal` (where it has any) the personal data of one data subject (`subjectId`). Stored,
+ * every text of `personal` is sealed for that subject (see Projected and libs/privacy), so that
+ * destroying the subject's key erases it everywhere while counts and dates survive.
  */
-export interface DomainEvent<Type extends string, Data extends object, Personal extends PersonalData | undefined = undefined> {
+export interface DomainEvent<Type extends string, Data extends object> {
   type: Type;
   data: Data;
-  personal: Personal;
 }
 
 export interface PersonalData {
@@ -64,3 +64,6 @@ export interface Actor {
 
 /** Calendar dates travel as ISO `YYYY-MM-DD` strings, which order correctly as plain strings. */
 export type IsoDate = string;
+
+/** The calendar day (UTC) of an instant. */
+export const dayOf = (instant: Date): IsoDate => instant.toISOString().slice(0, 10);

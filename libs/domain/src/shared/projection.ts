@@ -5,6 +5,7 @@
  * rebuilds and "as of" replays, so no figure has a second hand-written copy of its logic.
  */
 import type { PersonalData } from './decider';
+import type { AnySchema } from './event-schema';
 import type { StoredPersonal } from './personal';
 
 /** An event as a projection sees it: its stored `data` (personal data under `data.personal`) and where it sits in the log. */
@@ -18,10 +19,12 @@ export interface ProjectedEvent<Type extends string = string, Data extends objec
   metadata?: { actorId?: string; actorRoles?: string[]; purpose?: string; commandType?: string; source?: string };
 }
 
-/** The stored form of a domain event union: `personal` travels inside `data`, sealed. */
-export type Projected<E> = E extends { type: infer T extends string; data: infer D extends object; personal: infer P }
-  ? ProjectedEvent<T, D & (P extends PersonalData ? { personal: StoredPersonal<P> } : unknown)>
+/** The stored form of a domain event union: the same shape, with `data.personal` sealed. */
+export type Projected<E> = E extends { type: infer T extends string; data: infer D extends object }
+  ? ProjectedEvent<T, StoredData<D>>
   : never;
+
+type StoredData<D> = D extends { personal: infer P extends PersonalData } ? Omit<D, 'personal'> & { personal: StoredPersonal<P> } : D;
 
 export type ColumnType = 'text' | 'integer' | 'bigint' | 'float' | 'date' | 'boolean';
 export type ColumnValue = string | number | boolean | null;
@@ -41,7 +44,8 @@ export interface ProjectionDefinition<Event extends ProjectedEvent = ProjectedEv
   name: string;
   /** Bump when the documents' shape or meaning changes: the engine rebuilds beside the old version, then switches. */
   version: number;
-  eventTypes: readonly Event['type'][];
+  /** The schemas of the event types it handles: events of those types are checked against them before they are applied. */
+  events: Readonly<Record<Event['type'], AnySchema>>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each collection has its own document type
   collections: ReadonlyArray<Collection<Event, any>>;
 }
@@ -51,10 +55,21 @@ export type DocumentTables = Record<string, Map<string, unknown>>;
 
 const handledTypes = new WeakMap<ProjectionDefinition, ReadonlySet<string>>();
 
+/** The event types a projection handles. */
+export const eventTypesOf = (projection: ProjectionDefinition): string[] => Object.keys(projection.events);
+
+/** Some of a stream kind's schemas, for the projection that handles those types. */
+export function schemasOf<S extends Readonly<Record<string, AnySchema>>, K extends keyof S & string>(
+  schemas: S,
+  ...types: K[]
+): Pick<S, K> {
+  return Object.fromEntries(types.map((type) => [type, schemas[type]])) as Pick<S, K>;
+}
+
 /** Whether the projection handles this event type (a Set per projection: this runs for every event of a rebuild). */
 export function handles(projection: ProjectionDefinition, type: string): boolean {
   let types = handledTypes.get(projection);
-  if (!types) handledTypes.set(projection, (types = new Set(projection.eventTypes)));
+  if (!types) handledTypes.set(projection, (types = new Set(eventTypesOf(projection))));
   return types.has(type);
 }
 

@@ -1,21 +1,36 @@
+/** For decider specs only (Jest's `expect`): Given events, When a command, Then exactly these events, or a refusal. */
 import { Decider, DomainError, fold } from './decider';
 
-export type Outcome<Event> = { events: Event[] } | { refused: { kind: DomainError['kind']; message: string; field?: string } };
+type Outcome<Event> = { events: Event[] } | { refused: { kind: DomainError['kind']; message: string; field?: string } };
 
-/**
- * Given events, When a command, Then events or a refusal: the decider specs read as the rules they state.
- * Returns a plain value so each spec states its expectation with its own test framework.
- */
 export function given<Command, Event, State>(decider: Decider<Command, Event, State>, history: readonly Event[] = []) {
   return {
-    when(command: Command): Outcome<Event> {
-      const state = fold(decider, history);
-      try {
-        return { events: decider.decide(command, state) };
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        return { refused: { kind: error.kind, message: error.message, ...(error.field ? { field: error.field } : {}) } };
-      }
+    when(command: Command) {
+      const outcome = decideOn(decider, history, command);
+      return {
+        /** Exactly these events, in this order, and nothing else. */
+        then(events: Event[]): void {
+          expect(outcome).toEqual({ events });
+        },
+        /** Refused with this kind of error, no events; with `message` (a text: exactly; a pattern: matching) and `field`, when given. */
+        thenRefused(kind: DomainError['kind'], message?: RegExp | string, field?: string): void {
+          const text = message === undefined ? expect.any(String) : typeof message === 'string' ? message : expect.stringMatching(message);
+          expect(outcome).toEqual({ refused: { kind, message: text, ...(field ? { field } : {}) } });
+        },
+      };
     },
   };
+}
+
+function decideOn<Command, Event, State>(
+  decider: Decider<Command, Event, State>,
+  history: readonly Event[],
+  command: Command,
+): Outcome<Event> {
+  try {
+    return { events: decider.decide(command, fold(decider, history)) };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return { refused: { kind: error.kind, message: error.message, ...(error.field ? { field: error.field } : {}) } };
+  }
 }

@@ -150,6 +150,7 @@ export class SqlEventStore implements EventStore {
     const batchSize = options.batchSize ?? DEFAULT_BATCH;
     const idlePollMs = options.idlePollMs ?? DEFAULT_IDLE_POLL_MS;
     let stopped = false;
+    let caughtUp = false;
     let interrupt: (() => void) | undefined;
     const store = this;
 
@@ -167,7 +168,9 @@ export class SqlEventStore implements EventStore {
           yield event;
         }
         if (rows.length < batchSize) {
+          caughtUp = true;
           await store.waitForAppend(seen, idlePollMs, (wake) => (interrupt = wake));
+          caughtUp = false;
         }
       }
     }
@@ -175,6 +178,9 @@ export class SqlEventStore implements EventStore {
     const iterator = follow();
     return {
       [Symbol.asyncIterator]: () => iterator,
+      get caughtUp() {
+        return caughtUp;
+      },
       close: async () => {
         stopped = true;
         interrupt?.();

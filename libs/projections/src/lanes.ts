@@ -1,0 +1,267 @@
+/**
+ * Lanes: the generations this process projects that have applied the log up to the same position
+ * follow it together, with one read of the log and one transaction per batch for all of them.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { eventTypesOf, type ProjectionDefinition } from '@kring/domain';
+import type { RecordedEvent, SqlDriver } from '@kring/event-store';
+import { DocumentBuffer } from './document-buffer';
+import { ProjectionFailedError } from './errors';
+import { Generation, GenerationTable, schemaOf } from './generations';
+import type { Lifecycle } from './lifecycle';
+import { eventsFor, LogReader } from './log-reader';
+
+/** A generation being projected in a lane, with its documents in memory. */
+export interface GenerationRun {
+  definition: ProjectionDefinition;
+  generation: Generation;
+  /** Set by its leader: leave the lane at the next round. */
+  halt: { requested: boolean };
+  buffer: DocumentBuffer<RecordedEvent>;
+  /** Events committed since the run started. */
+  applied: number;
+  started: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+interface Lane {
+  /** Every run has applied the log up to here; committed checkpoints may trail it. */
+  read: bigint;
+  runs: Set<GenerationRun>;
+  /** Taken in at the top of the lane's next round, if still at `read`. */
+  joining: GenerationRun[];
+  parked: boolean;
+  closing: boolean;
+  wake: () => void;
+}
+
+export interface LaneSettings {
+  /** Events per transaction while catching up (documents stay in memory between reads); live batches commit as they arrive. */
+  commitEvery: number;
+  /** How long a parked lane (a follower without news) waits before it looks at the log again (a safety net). */
+  idleWaitMs: number;
+  /** Shortest time between the starts of two live rounds: under load each round takes in every append since. */
+  roundIntervalMs: number;
+}
+
+export interface LaneEvents {
+  /** After each commit, per run whose documents it wrote (its generation's checkpoint already moved). */
+  committed(run: GenerationRun, events: readonly RecordedEvent[]): void;
+  /** A building generation has read up to the head. */
+  caughtUp(run: GenerationRun): Promise<void>;
+}
+
+export class Lanes {
+  private readonly lanes = new Set<Lane>();
+  /** Every generation in a lane, or about to join one. */
+  readonly running = new Set<Generation>();
+  /** Lanes start reading once this resolves, so that a cold start shares one lane. */
+  private gate: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly sql: SqlDriver,
+    private readonly reader: LogReader,
+    private readonly generations: GenerationTable,
+    private readonly life: Lifecycle,
+    private readonly settings: LaneSettings,
+    private readonly on: LaneEvents,
+  ) {}
+
+  holdUntil(gate: Promise<void>): void {
+    this.gate = gate;
+  }
+
+  wakeAll(): void {
+    for (const lane of this.lanes) lane.wake();
+  }
+
+  /** Runs a generation in a lane until it is retired, halted or the engine stops; rejects if its lane fails. */
+  run(definition: ProjectionDefinition, generation: Generation, halt: { requested: boolean }): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.enlist({
+        definition,
+        generation,
+        halt,
+        buffer: bufferFrom(generation, definition),
+        applied: 0,
+        started: Date.now(),
+        resolve,
+        reject,
+      });
+    });
+  }
+
+  /** Into a lane that has applied exactly up to the generation's checkpoint, or a lane of its own. */
+  private enlist(run: GenerationRun): void {
+    this.running.add(run.generation);
+    const lane = [...this.lanes].find((l) => l.read === run.generation.checkpoint && !l.closing);
+    if (lane) {
+      lane.joining.push(run);
+      lane.wake();
+      return;
+    }
+    const fresh: Lane = {
+      read: run.generation.checkpoint,
+      runs: new Set(),
+      joining: [run],
+      parked: false,
+      closing: false,
+      wake: () => undefined,
+    };
+    this.lanes.add(fresh);
+    this.life.track(this.follow(fresh));
+  }
+
+  /**
+   * One read of the log, one apply per run and one transaction for all runs' documents and
+   * checkpoints. While catching up, a commit runs while the next events are read and applied; never two at once.
+   */
+  private async follow(lane: Lane): Promise<void> {
+    let committing: Promise<void> | undefined;
+    const committed = async () => {
+      if (committing) await committing.finally(() => (committing = undefined));
+      for (const run of lane.runs) run.buffer.trim();
+    };
+    let uncommitted = 0;
+    let knownHead: bigint | undefined;
+    let prefetch: Promise<{ head: bigint; events: RecordedEvent[] }> | undefined;
+    let roundStarted = 0;
+    try {
+      await this.gate;
+      for (;;) {
+        for (const run of lane.joining.splice(0)) {
+          if (run.generation.checkpoint !== lane.read) {
+            this.enlist(run);
+            continue;
+          }
+          lane.runs.add(run);
+          // The batch read ahead may lack the newcomer's event types.
+          await prefetch?.catch(() => undefined);
+          prefetch = undefined;
+        }
+        for (const run of lane.runs) {
+          if (!this.life.stopped && !run.halt.requested && run.generation.state !== 'retired') continue;
+          lane.runs.delete(run);
+          this.running.delete(run.generation);
+          run.resolve();
+        }
+        if (lane.runs.size === 0) break;
+
+        // Several projections together handle nearly every type: reading the log unfiltered is cheaper than filtering it.
+        const types = lane.runs.size === 1 ? eventTypesOf([...lane.runs][0].definition) : undefined;
+        roundStarted = performance.now();
+        const next = prefetch ?? this.reader.readAfter(lane.read, types, knownHead);
+        prefetch = knownHead = undefined;
+        const { head, events } = await next;
+        const caughtUp = events.length < this.reader.batchSize;
+        const last = events.length > 0 ? events[events.length - 1].position : lane.read;
+        // Positions are gap-free and handed out in commit order: a short batch read after `head` saw everything up to it.
+        lane.read = caughtUp && head > last ? head : last;
+        // Catching up: the next batch is read while this one is applied.
+        if (!caughtUp) prefetch = this.reader.readAfter(lane.read, types);
+        for (const run of lane.runs) {
+          try {
+            const mine = eventsFor(run.definition, events);
+            if (mine.length > 0) await run.buffer.apply(this.sql, mine);
+          } catch (error) {
+            failedAs(run, `applying the events after position ${events[0].position - 1n}`)(error);
+          }
+        }
+        uncommitted += events.length;
+        const behind = [...lane.runs].some((r) => r.generation.checkpoint < lane.read);
+        if (behind && (caughtUp || uncommitted >= this.settings.commitEvery)) {
+          await committed();
+          committing = this.commit([...lane.runs], lane.read);
+          committing.catch(() => undefined); // handled when awaited; this only keeps a failure from going unobserved meanwhile
+          uncommitted = 0;
+          if (caughtUp) await committed();
+        }
+        if (!caughtUp) continue;
+        for (const run of lane.runs) if (run.generation.state === 'building') await this.on.caughtUp(run);
+        if (this.mergeInto(lane)) break;
+        knownHead = await this.parked(lane);
+        // Following a busy log, a round per append would cost more than the appends: let a few gather.
+        const gathering = roundStarted + this.settings.roundIntervalMs - performance.now();
+        if (gathering > 0 && knownHead !== undefined) await sleep(gathering);
+      }
+    } catch (error) {
+      lane.closing = true;
+      const culprit = error instanceof ProjectionFailedError ? error.projection : undefined;
+      for (const run of [...lane.runs, ...lane.joining.splice(0)]) {
+        this.running.delete(run.generation);
+        // Not its fault: it starts again from its committed checkpoint at once, in a lane without the culprit.
+        if (culprit !== undefined && run.generation.name !== culprit)
+          this.enlist({ ...run, buffer: bufferFrom(run.generation, run.definition) });
+        // Its own failure, or one nobody can be blamed for (a lost connection, lost leadership): its leader starts clean.
+        else run.reject(error as Error);
+      }
+      lane.runs.clear();
+    } finally {
+      lane.closing = true;
+      await committing?.catch(() => undefined);
+      await prefetch?.catch(() => undefined);
+      this.lanes.delete(lane);
+      // A run that joined while this lane was closing needs another lane.
+      for (const run of lane.joining.splice(0)) this.enlist(run);
+    }
+  }
+
+  /** A caught-up lane hands its runs to a parked lane at the same position, so they share the work from now on. */
+  private mergeInto(lane: Lane): boolean {
+    const other = [...this.lanes].find((l) => l !== lane && l.parked && !l.closing && l.read === lane.read);
+    if (!other) return false;
+    lane.closing = true;
+    other.joining.push(...lane.runs);
+    lane.runs.clear();
+    other.wake();
+    return true;
+  }
+
+  /** Waits for an append after the lane's position (or a joiner, or the engine stopping); resolves to the head seen. */
+  private async parked(lane: Lane): Promise<bigint | undefined> {
+    lane.parked = true;
+    try {
+      let wake!: () => void;
+      const woken = new Promise<undefined>((resolve) => (wake = () => resolve(undefined)));
+      lane.wake = wake;
+      if (this.life.stopped || lane.joining.length > 0) return undefined;
+      return await Promise.race([this.reader.waitForHead(lane.read, this.settings.idleWaitMs), woken]);
+    } finally {
+      lane.parked = false;
+      lane.wake = () => undefined;
+    }
+  }
+
+  /** Writes every run's changed documents and their checkpoints in one transaction. */
+  private async commit(runs: GenerationRun[], checkpoint: bigint): Promise<void> {
+    const taken = runs.map((run) => ({ run, ...run.buffer.take() }));
+    const written = await this.sql.transaction(async (tx) => {
+      const live = await this.generations.lockForCommit(
+        tx,
+        runs.map((run) => run.generation),
+      );
+      const writing = taken.filter(({ run }) => live.includes(run.generation));
+      for (const { run, changes } of writing)
+        await run.buffer.write(tx, changes).catch(failedAs(run, `writing its documents up to position ${checkpoint}`));
+      if (live.length > 0) await this.generations.advance(tx, live, checkpoint);
+      return writing;
+    });
+    for (const { run, events } of written) {
+      run.generation.checkpoint = checkpoint;
+      run.applied += events.length;
+      this.on.committed(run, events);
+    }
+  }
+}
+
+/** A buffer for a generation as committed: documents and checkpoint commit together, so at checkpoint 0 its tables are empty. */
+function bufferFrom(generation: Generation, definition: ProjectionDefinition): DocumentBuffer<RecordedEvent> {
+  return new DocumentBuffer<RecordedEvent>(definition, schemaOf(generation.name, generation.generation), generation.checkpoint === 0n);
+}
+
+function failedAs(run: GenerationRun, doing: string): (error: unknown) => never {
+  return (error) => {
+    throw new ProjectionFailedError(run.generation.name, doing, error);
+  };
+}
