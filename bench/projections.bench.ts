@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { applyEvents, DocumentTables } from '@kring/domain';
+import { applyEvents, DocumentTables, networksProjection } from '@kring/domain';
 import { openEventStoreWithSql, RecordedEvent } from '@kring/event-store';
 import { ProjectionEngine } from '@kring/projections';
 import { PROJECTIONS } from '../apps/api/src/read-models/read-models';
@@ -80,7 +80,7 @@ async function benchStore(target: StoreTarget) {
     let progressAt = 0;
     engine = new ProjectionEngine(store, sql, PROJECTIONS, {
       onBatch: ({ name, checkpoint }) => {
-        if (name === 'networks' && Number(checkpoint) - progressAt >= total / 10)
+        if (name === networksProjection.name && Number(checkpoint) - progressAt >= total / 10)
           log(`  networks projected to ${(progressAt = Number(checkpoint))}`);
       },
     });
@@ -109,7 +109,7 @@ async function benchStore(target: StoreTarget) {
           },
         },
       ]);
-      await engine!.waitFor(['networks'], position, 10_000);
+      await engine!.waitFor([networksProjection.name], position, 10_000);
     });
     const p50 = percentile(lag.latencies, 50);
     const p99 = percentile(lag.latencies, 99);

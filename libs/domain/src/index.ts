@@ -1,6 +1,7 @@
 export * from './shared/decider';
 export * from './shared/personal';
 export * from './shared/event-schema';
+export * from './shared/standing';
 export * from './network/events';
 export * from './network/decide';
 export * from './participant/events';
@@ -15,4 +16,5 @@ export * from './participant/read-model';
 export * from './referral/read-model';
 export * from './access/read-model';
 export * from './authorization/scope';
+export * from './authorization/roles';
 export * from './access/purposes';

@@ -1,5 +1,14 @@
-import { accessEntryOf, AccessLogEvent, accessProjection, eventTypesOf, isAccessEntry } from '@kring/domain';
-import type { ChainLink, EventStore, RecordedEvent, SqlDriver } from '@kring/event-store';
+import {
+  accessEntryDocs,
+  accessEntryOf,
+  asProjected,
+  AccessLogEvent,
+  accessProjection,
+  type CollectionOf,
+  eventTypesOf,
+  isAccessEntry,
+} from '@kring/domain';
+import type { ChainLink, EventStore, SqlDriver } from '@kring/event-store';
 import { activeGeneration, DocumentView } from '@kring/projections';
 import { canonicalJson } from '../commands/canonical-json';
 
@@ -45,17 +54,17 @@ export class AccessLogVerifier {
   private async verifyEntries(onProgress?: VerifyProgress): Promise<{ checkedEntries: number; broken?: AccessLogVerification['broken'] }> {
     const active = await activeGeneration(this.sql, accessProjection.name);
     if (!active) return { checkedEntries: 0 };
-    const view = new DocumentView(this.sql, active.schema);
+    const view = new DocumentView<CollectionOf<typeof accessProjection>>(this.sql, active.schema);
     let checkedEntries = 0;
     let after = 0;
-    let batch: RecordedEvent[] = [];
+    let batch: AccessLogEvent[] = [];
     const compare = async (upTo: number) => {
-      const stored = new Map((await view.between<{ id: string }>('entries', 'position', after, upTo)).map((doc) => [doc.id, doc]));
+      const stored = new Map((await view.between(accessEntryDocs, 'position', after, upTo)).map((doc) => [doc.id, doc]));
       for (const event of batch) {
         const doc = stored.get(event.id);
         const problem = !doc
           ? `the access-log entry of the event at position ${event.position} is missing`
-          : canonicalJson(doc) !== canonicalJson(accessEntryOf(event as unknown as AccessLogEvent))
+          : canonicalJson(doc) !== canonicalJson(accessEntryOf(event))
             ? `the access-log entry of the event at position ${event.position} differs from the event`
             : undefined;
         if (problem) return { position: event.position, problem };
@@ -73,9 +82,10 @@ export class AccessLogVerifier {
       onProgress?.('entries', BigInt(upTo), active.checkpoint);
       return undefined;
     };
-    for await (const event of this.store.readAll({ eventTypes: eventTypesOf(accessProjection), batchSize: BATCH })) {
-      if (event.position > active.checkpoint) break;
-      if (!isAccessEntry(event as unknown as AccessLogEvent)) continue;
+    for await (const stored of this.store.readAll({ eventTypes: eventTypesOf(accessProjection), batchSize: BATCH })) {
+      if (stored.position > active.checkpoint) break;
+      const event = asProjected(accessProjection, stored);
+      if (!isAccessEntry(event)) continue;
       batch.push(event);
       if (batch.length === BATCH) {
         const broken = await compare(Number(event.position));
@@ -85,7 +95,7 @@ export class AccessLogVerifier {
     const broken = await compare(Number(active.checkpoint));
     if (broken) return { checkedEntries, broken };
     // Entries outside every stretch of the log (no position, or one before the first event) were added by hand.
-    const stored = await view.countUpTo('entries', 'position', Number(active.checkpoint));
+    const stored = await view.countUpTo(accessEntryDocs, 'position', Number(active.checkpoint));
     if (stored !== checkedEntries)
       return {
         checkedEntries,

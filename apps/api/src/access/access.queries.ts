@@ -1,5 +1,13 @@
 import { Args, ArgsType, Context, Field, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { AccessEntryDoc, accessEntriesBetween } from '@kring/domain';
+import {
+  type AccessAction,
+  accessEntriesBetween,
+  type AccessEntryDoc,
+  accessEntryDocs,
+  type AccessOutcome,
+  accessProjection,
+  type ActionCode,
+} from '@kring/domain';
 import { IsOptional, Matches } from 'class-validator';
 import { Role } from '../auth/role';
 import { badUserInput } from '../graphql/errors';
@@ -11,7 +19,7 @@ import { AccessLogVerifier } from './access-log-verifier';
 import { AccessRecorder } from './access-recorder';
 
 @ObjectType({ description: 'one read or change of a person’s data: who, in which role, what, when, why, and whether it was allowed' })
-export class AccessEntry {
+export class AccessEntry implements AccessEntryDoc {
   @Field(() => ID, { description: 'the id of the event that is (or made) this entry' }) id!: string;
   @Field(() => PositionScalar, { description: "the event's place in the log, whose hash chain proves the entry unchanged" })
   position!: number;
@@ -19,11 +27,11 @@ export class AccessEntry {
   @Field(() => ID) actorId!: string;
   @Field(() => [Role]) actorRoles!: Role[];
   @Field(() => ID, { description: 'whose data' }) subjectId!: string;
-  @Field({ description: 'READ, CREATE, UPDATE, ERASE, EXPORT' }) action!: string;
-  @Field({ description: 'NEN 7513 action code: C(reate), R(ead), U(pdate), D(elete), E(xecute)' }) actionCode!: string;
+  @Field(() => String, { description: 'READ, CREATE, UPDATE, ERASE, EXPORT' }) action!: AccessAction;
+  @Field(() => String, { description: 'NEN 7513 action code: C(reate), R(ead), U(pdate), D(elete), E(xecute)' }) actionCode!: ActionCode;
   @Field({ description: 'which data, e.g. "Network.members.displayName", "sharedInformation"' }) what!: string;
   @Field() purpose!: string;
-  @Field({ description: 'SUCCESS or DENIED' }) outcome!: string;
+  @Field(() => String, { description: 'SUCCESS or DENIED' }) outcome!: AccessOutcome;
   @Field({ description: 'the system that recorded it, e.g. kring-api@host' }) sourceSystem!: string;
 }
 
@@ -70,12 +78,8 @@ export class AccessQueries {
   async accessLog(@Args() { subjectId, from, to }: AccessLogArgs, @Context('req') request: object): Promise<AccessEntryDoc[]> {
     if (from && to && from > to) throw badUserInput({ from: ['from must not be after to'] });
     const recorded = await this.access.reading(request, { subjectId, what: 'accessLog' });
-    return this.readModels.read('access', { after: recorded }, async (view) =>
-      accessEntriesBetween(
-        await view.documents<AccessEntryDoc>('entries', { subject_id: subjectId }),
-        from?.toISOString(),
-        to?.toISOString(),
-      ),
+    return this.readModels.read(accessProjection, { after: recorded }, async (view) =>
+      accessEntriesBetween(await view.documents(accessEntryDocs, { subject_id: subjectId }), from?.toISOString(), to?.toISOString()),
     );
   }
 

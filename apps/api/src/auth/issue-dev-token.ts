@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { authConfigFromEnv } from './auth-config';
-import { ROLES } from './role';
+import { isRole, ROLES } from '@kring/domain';
 
 const usage = 'Usage: npm run token -- --sub <id> --roles <ROLE[,ROLE]> [--name <name>] [--expires 8h]';
 
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     .map((role) => role.trim().toUpperCase())
     .filter(Boolean);
   if (roles.length === 0) fail('--roles is required');
-  const unknown = roles.filter((role) => !ROLES.includes(role));
+  const unknown = roles.filter((role) => !isRole(role));
   if (unknown.length > 0) fail(`Unknown role(s): ${unknown.join(', ')}`);
 
   const config = authConfigFromEnv();

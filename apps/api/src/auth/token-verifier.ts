@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, errors, JWTPayload, jwtVerify, JWTVerifyOptions } from 'jose';
 import type { AuthConfig } from './auth-config';
 import { isCleanText } from '../graphql/clean-text';
-import { Role, ROLES } from './role';
+import { isRole, ROLES } from '@kring/domain';
+import type { Role } from './role';
 
 const MAX_SUB_LENGTH = 200;
 /** Clocks of the identity provider and this server may differ this much. */
@@ -69,9 +70,9 @@ export class TokenVerifier {
       throw new InvalidTokenError(`The \`sub\` claim must be at most ${MAX_SUB_LENGTH} characters without control characters`);
     if (name !== undefined && (typeof name !== 'string' || !isCleanText(name)))
       throw new InvalidTokenError('The `name` claim must be text');
-    if (!Array.isArray(roles) || roles.length === 0 || roles.some((role) => typeof role !== 'string' || !ROLES.includes(role))) {
+    if (!Array.isArray(roles) || roles.length === 0 || !roles.every(isRole)) {
       throw new InvalidTokenError(`The \`roles\` claim must be an array of one or more of ${ROLES.join(', ')}`);
     }
-    return { id: sub, ...(name ? { name } : {}), roles: roles as Role[] };
+    return { id: sub, ...(name ? { name } : {}), roles };
   }
 }

@@ -14,6 +14,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import type { EnumOf } from './enums';
 import { DateScalar } from './scalars';
 
 /** Decorators for the fields our inputs share: each pairs the GraphQL type with its class-validator rules. */
@@ -73,14 +74,13 @@ export const WeeksField = (description?: string) =>
   );
 
 export const EnumField = (
-  enumType: object,
-  values: readonly string[],
+  enumType: EnumOf<readonly string[]>,
   options: { description?: string; nullable?: boolean; defaultValue?: string } = {},
 ) =>
   applyDecorators(
     Field(() => enumType, options),
     ...optionally(options.nullable),
-    IsIn(values),
+    IsIn(Object.values(enumType)),
   );
 
 /** Every mutation input starts with the optional idempotency key. */

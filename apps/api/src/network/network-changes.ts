@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import type { NetworkDoc } from '@kring/domain';
+import { type NetworkDoc, networkDocs, networksProjection } from '@kring/domain';
 import { PubSub } from 'graphql-subscriptions';
 import { ReadModels } from '../read-models/read-models';
 
@@ -27,7 +27,7 @@ export class NetworkChanges implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     this.unsubscribe = this.readModels.engine.onProjected((projection, events) => {
-      if (projection !== 'networks') return;
+      if (projection !== networksProjection.name) return;
       const touched = new Set<string>();
       for (const event of events) {
         const { networkId } = event.data;
@@ -78,7 +78,7 @@ export class NetworkChanges implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async publish(networkIds: string[], position: bigint): Promise<void> {
     const docs = await this.readModels
-      .read('networks', {}, (view) => view.byKeys<NetworkDoc>('networks', networkIds))
+      .read(networksProjection, {}, (view) => view.byKeys(networkDocs, networkIds))
       .catch((error: Error) => {
         this.logger.warn(`networkChanged not pushed for ${networkIds.length} networks: ${error.message}`);
         return [];

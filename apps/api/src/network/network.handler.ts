@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { NetworkCommand, standingOf } from '@kring/domain';
+import { NetworkCommand, participantStandingOf } from '@kring/domain';
 import { CommandContext } from '../commands/command-context';
 import { CommandOutcome, CommandRunner, DistributiveOmit } from '../commands/command-runner';
 import { NETWORK_STREAM, PARTICIPANT_STREAM } from '../commands/streams';
@@ -29,7 +29,7 @@ export class NetworkCommandHandler implements ICommandHandler<ExecuteNetworkComm
 
   /** Rules about people in the network need their standing, folded from their own stream. */
   private async complete(request: NetworkRequest): Promise<NetworkCommand> {
-    const standing = async (participantId: string) => standingOf(await this.runner.state(PARTICIPANT_STREAM, participantId));
+    const standing = async (participantId: string) => participantStandingOf(await this.runner.state(PARTICIPANT_STREAM, participantId));
     switch (request.type) {
       case 'StartNetwork':
         return request.focalParticipantId ? { ...request, focal: await standing(request.focalParticipantId) } : request;

@@ -1,63 +1,45 @@
-import { Field, InputType, registerEnumType } from '@nestjs/graphql';
+import { Field, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested } from 'class-validator';
-import type { CircleMethod as DomainMethod, FundingType as DomainFunding, MemberRole as DomainRole } from '@kring/domain';
+import {
+  CIRCLE_METHODS,
+  type CircleMethod as DomainMethod,
+  FUNDING_TYPES,
+  type FundingType as DomainFunding,
+  MEMBER_ROLES,
+  type MemberRole as DomainRole,
+} from '@kring/domain';
+import { graphqlEnum } from '../graphql/enums';
 import { CommandInput, DateField, EnumField, IdField, IdListField, TextField, WeeksField, withLimit } from '../graphql/input-fields';
 
 export const NAME_LENGTH = 200;
 export const TEXT_LENGTH = 2000;
 
-export enum CircleMethod {
-  PEER_NETWORK = 'PEER_NETWORK',
-  SUPPORT_CIRCLE = 'SUPPORT_CIRCLE',
-  ATELIER = 'ATELIER',
-  QUESTION_GROUP = 'QUESTION_GROUP',
-}
-registerEnumType(CircleMethod, {
-  name: 'CircleMethod',
-  valuesMap: {
-    PEER_NETWORK: { description: 'Samen Sterk' },
-    SUPPORT_CIRCLE: { description: 'steunkring, Samen Sterker in de Wijk' },
-    ATELIER: { description: 'Samenkracht' },
-    QUESTION_GROUP: { description: 'vraaggroep, bundled help questions (Zwolle)' },
-  },
+export const CircleMethod = graphqlEnum('CircleMethod', CIRCLE_METHODS, {
+  PEER_NETWORK: 'Samen Sterk',
+  SUPPORT_CIRCLE: 'steunkring, Samen Sterker in de Wijk',
+  ATELIER: 'Samenkracht',
+  QUESTION_GROUP: 'vraaggroep, bundled help questions (Zwolle)',
 });
+export type CircleMethod = DomainMethod;
 
-export enum FundingType {
-  BESCHIKKING = 'BESCHIKKING',
-  SUBSIDIE = 'SUBSIDIE',
-  INDICATIE = 'INDICATIE',
-}
-registerEnumType(FundingType, { name: 'FundingType' });
+export const FundingType = graphqlEnum('FundingType', FUNDING_TYPES);
+export type FundingType = DomainFunding;
 
-export enum MemberRole {
-  PARTICIPANT = 'PARTICIPANT',
-  NEIGHBOUR = 'NEIGHBOUR',
-  EXPERIENCE_EXPERT = 'EXPERIENCE_EXPERT',
-  CIRCLE_MEMBER = 'CIRCLE_MEMBER',
-  PROFESSIONAL = 'PROFESSIONAL',
-}
-registerEnumType(MemberRole, {
-  name: 'MemberRole',
-  valuesMap: {
-    NEIGHBOUR: { description: 'goede buur' },
-    EXPERIENCE_EXPERT: { description: 'ervaringsdeskundige' },
-    CIRCLE_MEMBER: { description: 'family, friend, acquaintance or trusted professional in a steunkring' },
-  },
+export const MemberRole = graphqlEnum('MemberRole', MEMBER_ROLES, {
+  NEIGHBOUR: 'goede buur',
+  EXPERIENCE_EXPERT: 'ervaringsdeskundige',
+  CIRCLE_MEMBER: 'family, friend, acquaintance or trusted professional in a steunkring',
 });
-
-// The GraphQL enums and the domain's string unions must stay the same set of names.
-const methods: readonly DomainMethod[] = Object.values(CircleMethod);
-const fundings: readonly DomainFunding[] = Object.values(FundingType);
-const roles: readonly DomainRole[] = Object.values(MemberRole);
+export type MemberRole = DomainRole;
 
 @InputType('StartNetworkInput')
 export class StartNetworkInput extends CommandInput {
   @TextField(NAME_LENGTH) name!: string;
-  @EnumField(CircleMethod, methods) method!: DomainMethod;
+  @EnumField(CircleMethod) method!: CircleMethod;
   @TextField(NAME_LENGTH) municipality!: string;
   @TextField(TEXT_LENGTH, { description: 'e.g. "eenzaamheid bestrijden", "moeilijk bereikbare mensen"' }) purpose!: string;
-  @EnumField(FundingType, fundings) funding!: DomainFunding;
+  @EnumField(FundingType) funding!: FundingType;
   @WeeksField('1 = weekly, 2 = fortnightly') cadenceWeeks!: number;
   @IdField({ nullable: true, description: 'required for SUPPORT_CIRCLE: the resident the circle is for' }) focalParticipantId?: string;
   @DateField() startedOn!: string;
@@ -74,7 +56,7 @@ export class AssignFacilitatorInput extends CommandInput {
 export class JoinNetworkInput extends CommandInput {
   @IdField() networkId!: string;
   @IdField() participantId!: string;
-  @EnumField(MemberRole, roles) role!: DomainRole;
+  @EnumField(MemberRole) role!: MemberRole;
   @IdField({ nullable: true, description: 'member who brought this person (Samenkracht doubling)' }) invitedBy?: string;
   @IdField({ nullable: true, description: 'SUPPORT_CIRCLE only: who chose this member; the resident, and the default' }) chosenBy?: string;
   @DateField() joinedOn!: string;

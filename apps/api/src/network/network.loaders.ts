@@ -1,5 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { MeetingDoc, MemberDoc, PersonNameDoc } from '@kring/domain';
+import {
+  type CollectionOf,
+  type MeetingDoc,
+  meetingDocs,
+  type MemberDoc,
+  memberDocs,
+  networksProjection,
+  type PersonNameDoc,
+  personNameDocs,
+} from '@kring/domain';
+import type { DocumentView } from '@kring/projections';
 import DataLoader from 'dataloader';
 import { ReadModels } from '../read-models/read-models';
 
@@ -25,17 +35,12 @@ export class NetworkLoaderFactory {
   for(request: object): NetworkLoaders {
     let loaders = this.perRequest.get(request);
     if (!loaders) {
-      const read = <T>(work: Parameters<ReadModels['read']>[2]) => this.readModels.read('networks', {}, work) as Promise<T>;
+      const read = <T>(work: (view: DocumentView<CollectionOf<typeof networksProjection>>) => Promise<T>) =>
+        this.readModels.read(networksProjection, {}, work);
       loaders = {
-        members: new DataLoader((ids) => read<MemberDoc[][]>((view) => view.groupedBy<MemberDoc>('members', 'network_id', ids)), NO_CACHE),
-        meetings: new DataLoader(
-          (ids) => read<MeetingDoc[][]>((view) => view.groupedBy<MeetingDoc>('meetings', 'network_id', ids)),
-          NO_CACHE,
-        ),
-        people: new DataLoader(
-          (ids) => read<Array<PersonNameDoc | undefined>>((view) => view.byKeys<PersonNameDoc>('people', ids)),
-          NO_CACHE,
-        ),
+        members: new DataLoader((ids) => read((view) => view.groupedBy(memberDocs, 'network_id', ids)), NO_CACHE),
+        meetings: new DataLoader((ids) => read((view) => view.groupedBy(meetingDocs, 'network_id', ids)), NO_CACHE),
+        people: new DataLoader((ids) => read((view) => view.byKeys(personNameDocs, ids)), NO_CACHE),
       };
       this.perRequest.set(request, loaders);
     }

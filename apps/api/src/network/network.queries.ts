@@ -1,6 +1,6 @@
 import { Args, Context, Int, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import {
-  ContactDoc,
+  contactDocs,
   countPeriods,
   dayOf,
   doublingOf,
@@ -8,9 +8,12 @@ import {
   growthOf,
   isCurrent,
   isShrinking,
-  MeetingDoc,
+  meetingDocs,
   MemberDoc,
+  memberDocs,
   NetworkDoc,
+  networkDocs,
+  networksProjection,
   periodsBack,
   sizeOf,
 } from '@kring/domain';
@@ -54,14 +57,14 @@ export class NetworkQueries {
 
   @Query(() => Network, { nullable: true })
   async network(@Args() { id, after }: NetworkArgs): Promise<NetworkDoc | null> {
-    const [doc] = await this.readModels.read('networks', { after }, (view) => view.byKeys<NetworkDoc>('networks', [id]));
+    const [doc] = await this.readModels.read(networksProjection, { after }, (view) => view.byKeys(networkDocs, [id]));
     return doc ?? null;
   }
 
   @Query(() => [Network], { description: 'a facilitator sees the networks they facilitate' })
   async networks(@Args() { municipality, method, after }: NetworksArgs, @CurrentListScope() scope: ListScope): Promise<NetworkDoc[]> {
-    const networks = await this.readModels.read('networks', { after }, (view) =>
-      view.documents<NetworkDoc>('networks', { municipality, method }),
+    const networks = await this.readModels.read(networksProjection, { after }, (view) =>
+      view.documents(networkDocs, { municipality, method }),
     );
     return visibleNetworks(networks, scope);
   }
@@ -71,8 +74,8 @@ export class NetworkQueries {
   })
   networkGrowth(@Args() { networkId, interval, from, to, asOf, after }: NetworkGrowthArgs): Promise<GrowthPoint[]> {
     if (from && to && from > to) throw badUserInput({ from: ['from must not be after to'] });
-    return this.readModels.read('networks', { after, asOf }, async (view) => {
-      const [network] = await view.byKeys<NetworkDoc>('networks', [networkId]);
+    return this.readModels.read(networksProjection, { after, asOf }, async (view) => {
+      const [network] = await view.byKeys(networkDocs, [networkId]);
       if (!network)
         throw new GraphQLError(`network ${networkId} does not exist${asOf ? ' at that instant' : ''}`, {
           extensions: { code: 'NOT_FOUND' },
@@ -83,9 +86,9 @@ export class NetworkQueries {
         throw badUserInput({ from: [`at most ${MAX_PERIODS} periods per request`] });
       const ofNetwork = { network_id: networkId };
       const [members, meetings, contacts] = await Promise.all([
-        view.documents<MemberDoc>('members', ofNetwork),
-        view.documents<MeetingDoc>('meetings', ofNetwork),
-        view.documents<ContactDoc>('contacts', ofNetwork),
+        view.documents(memberDocs, ofNetwork),
+        view.documents(meetingDocs, ofNetwork),
+        view.documents(contactDocs, ofNetwork),
       ]);
       return growthOf({ members, meetings, contacts, interval, from: start, to: end });
     });
@@ -99,10 +102,8 @@ export class NetworkQueries {
     @Context('req') request: Request,
     @CurrentListScope() scope: ListScope,
   ): Promise<NetworkDoc[]> {
-    return this.readModels.read('networks', { after }, async (view) => {
-      const open = visibleNetworks(await view.documents<NetworkDoc>('networks', { municipality }), scope).filter(
-        (n) => n.closedOn === null,
-      );
+    return this.readModels.read(networksProjection, { after }, async (view) => {
+      const open = visibleNetworks(await view.documents(networkDocs, { municipality }), scope).filter((n) => n.closedOn === null);
       const today = this.clock.today();
       const from = periodsBack(today, interval, 2);
       const members = await this.loaders.for(request).members.loadMany(open.map((n) => n.id));

@@ -1,17 +1,26 @@
-import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import {
+  type DoublingStep as DoublingFigures,
+  type GrowthPoint as GrowthFigures,
+  INTERVALS,
+  type Interval as DomainInterval,
+  type MemberDoc,
+  type NetworkDoc,
+  type PlanAgreementView,
+} from '@kring/domain';
+import { graphqlEnum } from '../graphql/enums';
 import { DateField, EnumField, IdField, TextField } from '../graphql/input-fields';
 import { DateScalar } from '../graphql/scalars';
 import { AsOfReadArgs, ReadArgs } from '../read-models/read-args';
 import { CircleMethod, FundingType, MemberRole } from './network.inputs';
 
-export enum Interval {
-  WEEK = 'WEEK',
-  MONTH = 'MONTH',
-}
-registerEnumType(Interval, { name: 'Interval' });
+export const Interval = graphqlEnum('Interval', INTERVALS);
+export type Interval = DomainInterval;
+
+/** The documents these types show are the domain's: each `implements` the part it shows, so the two cannot drift apart. */
 
 @ObjectType()
-export class Member {
+export class Member implements Omit<MemberDoc, 'networkId' | 'stints' | 'neighbourSince' | 'absencesAwaitingFollowUp'> {
   @Field(() => ID) participantId!: string;
   @Field(() => String, { nullable: true, description: 'null for EVALUATOR, and "[vergeten]" once the participant is forgotten' })
   displayName?: string | null;
@@ -24,7 +33,7 @@ export class Member {
 }
 
 @ObjectType({ description: 'Samenkracht: the circle after each meeting, and how much it grew since the one before' })
-export class DoublingStep {
+export class DoublingStep implements DoublingFigures {
   @Field(() => Int) sequence!: number;
   @Field(() => DateScalar) heldOn!: string;
   @Field(() => Int) membersAfter!: number;
@@ -32,8 +41,9 @@ export class DoublingStep {
     number | null;
 }
 
+/** The task is the resident's personal data: opened for the reader, sealed in the document. */
 @ObjectType()
-export class PlanAgreement {
+export class PlanAgreement implements Omit<PlanAgreementView, 'task'> {
   @Field(() => ID) agreementId!: string;
   @Field(() => ID) assigneeId!: string;
   @Field() task!: string;
@@ -42,15 +52,16 @@ export class PlanAgreement {
 }
 
 @ObjectType({ description: "A support circle's plan (steunkring): who takes on what" })
-export class SupportPlan {
+export class SupportPlan implements Omit<NonNullable<NetworkDoc['plan']>, 'agreements'> {
   @Field(() => ID) planId!: string;
   @Field(() => DateScalar) agreedOn!: string;
   @Field(() => [PlanAgreement]) agreements!: PlanAgreement[];
   @Field(() => [PlanAgreement], { description: 'agreements not completed yet' }) openAgreements!: PlanAgreement[];
 }
 
+/** The focal participant and the plan are shown through field resolvers (the plan only to those who may read it). */
 @ObjectType()
-export class Network {
+export class Network implements Omit<NetworkDoc, 'focalParticipantId' | 'plan'> {
   @Field(() => ID) id!: string;
   @Field() name!: string;
   @Field(() => CircleMethod) method!: CircleMethod;
@@ -66,7 +77,7 @@ export class Network {
 }
 
 @ObjectType()
-export class GrowthPoint {
+export class GrowthPoint implements GrowthFigures {
   @Field(() => DateScalar) periodStart!: string;
   @Field(() => Int, { description: 'members at the end of the period' }) size!: number;
   @Field(() => Int) joined!: number;
@@ -86,20 +97,20 @@ export class NetworkArgs extends ReadArgs {
 @ArgsType()
 export class NetworksArgs extends ReadArgs {
   @TextField(200, { nullable: true }) municipality?: string;
-  @EnumField(CircleMethod, Object.values(CircleMethod), { nullable: true }) method?: CircleMethod;
+  @EnumField(CircleMethod, { nullable: true }) method?: CircleMethod;
 }
 
 @ArgsType()
 export class NetworkGrowthArgs extends AsOfReadArgs {
   @IdField() networkId!: string;
-  @EnumField(Interval, Object.values(Interval)) interval!: Interval;
+  @EnumField(Interval) interval!: Interval;
   @DateField({ nullable: true }) from?: string;
   @DateField({ nullable: true }) to?: string;
 }
 
 @ArgsType()
 export class ShrinkingNetworksArgs extends ReadArgs {
-  @EnumField(Interval, Object.values(Interval), { defaultValue: Interval.MONTH }) interval!: Interval;
+  @EnumField(Interval, { defaultValue: Interval.MONTH }) interval!: Interval;
   @TextField(200, { nullable: true }) municipality?: string;
 }
 

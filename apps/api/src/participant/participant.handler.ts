@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ParticipantCommand } from '@kring/domain';
+import { networkStandingOf, ParticipantCommand } from '@kring/domain';
 import { CommandContext } from '../commands/command-context';
 import { CommandOutcome, CommandRunner, DistributiveOmit } from '../commands/command-runner';
 import { NETWORK_STREAM, PARTICIPANT_STREAM } from '../commands/streams';
@@ -34,7 +34,7 @@ export class ParticipantCommandHandler implements ICommandHandler<ExecutePartici
   private async complete(participantId: string, request: ParticipantRequest): Promise<ParticipantCommand> {
     switch (request.type) {
       case 'BundleHelpQuestion':
-        return { ...request, network: await this.runner.state(NETWORK_STREAM, request.networkId) };
+        return { ...request, network: networkStandingOf(await this.runner.state(NETWORK_STREAM, request.networkId)) };
       case 'ShareInformation':
         return { ...request, circle: await this.sharingCircle.of(participantId) };
       default:

@@ -1,25 +1,39 @@
-import { ArgsType, Context, Field, Float, ID, Int, ObjectType, Query, Resolver, Args, registerEnumType } from '@nestjs/graphql';
-import { CareDoc, contactsPerYear, currentEveryWeeks, firstEveryWeeks, KnowledgeDoc, knowersAt, scaleDownSummaryOf } from '@kring/domain';
+import { ArgsType, Context, Field, Float, ID, Int, ObjectType, Query, Resolver, Args } from '@nestjs/graphql';
+import {
+  careDocs,
+  careProjection,
+  contactsPerYear,
+  currentEveryWeeks,
+  firstEveryWeeks,
+  KNOWLEDGE_SOURCES,
+  type KnowerView,
+  knowersAt,
+  type ScaleDownFigures,
+  type SupportChangeView,
+  type SupportDirection,
+  type KnowledgeSource,
+  knowledgeDocs,
+  knowledgeProjection,
+  scaleDownSummaryOf,
+} from '@kring/domain';
 import { PersonalDataCipher } from '@kring/privacy';
 import { AccessRecorder } from '../access/access-recorder';
 import { PersonalData } from '../access/personal-data';
+import { graphqlEnum } from '../graphql/enums';
 import { IdField, TextField } from '../graphql/input-fields';
 import { DateScalar, DateTimeScalar } from '../graphql/scalars';
 import { AsOfReadArgs, InstantField, ReadArgs } from '../read-models/read-args';
 import { ReadModels } from '../read-models/read-models';
 
-export enum KnowledgeSource {
-  TOLD = 'TOLD',
-  READ_RECORD = 'READ_RECORD',
-}
-registerEnumType(KnowledgeSource, { name: 'KnowledgeSource' });
+const KnowledgeSource = graphqlEnum('KnowledgeSource', KNOWLEDGE_SOURCES);
 
+/** The reason is personal data: opened for the reader, sealed in the document. */
 @ObjectType()
-export class SupportChange {
+export class SupportChange implements Omit<SupportChangeView, 'reason'> {
   @Field(() => DateScalar) on!: string;
   @Field(() => Int, { nullable: true }) fromEveryWeeks!: number | null;
   @Field(() => Int) toEveryWeeks!: number;
-  @Field({ description: 'SET, DOWN or UP' }) direction!: string;
+  @Field(() => String, { description: 'SET, DOWN or UP' }) direction!: SupportDirection;
   @Field(() => String, { nullable: true }) reason!: string | null;
 }
 
@@ -33,7 +47,7 @@ export class CareTimeline {
 }
 
 @ObjectType()
-export class ScaleDownSummary {
+export class ScaleDownSummary implements ScaleDownFigures {
   @Field(() => Int) participantsWithSupport!: number;
   @Field(() => Int, { description: 'participants whose current frequency is lower than their first' }) scaledDown!: number;
   @Field(() => Int) scaledUp!: number;
@@ -41,7 +55,7 @@ export class ScaleDownSummary {
 }
 
 @ObjectType()
-export class Knower {
+export class Knower implements KnowerView {
   @Field(() => ID) personId!: string;
   @Field(() => KnowledgeSource) source!: KnowledgeSource;
   @Field(() => DateTimeScalar) since!: string;
@@ -77,8 +91,8 @@ export class ParticipantQueries {
 
   @Query(() => CareTimeline, { nullable: true })
   careTimeline(@Args() { participantId, after }: CareTimelineArgs, @Context('req') request: object): Promise<CareTimeline | null> {
-    return this.readModels.read('care', { after }, async (view) => {
-      const [care] = await view.byKeys<CareDoc>('support', [participantId]);
+    return this.readModels.read(careProjection, { after }, async (view) => {
+      const [care] = await view.byKeys(careDocs, [participantId]);
       if (!care) return null;
       // Logged as one read of the timeline, with or without reasons: the frequencies are this person's record too.
       const reasons = await this.personal.reveal(
@@ -98,8 +112,8 @@ export class ParticipantQueries {
 
   @Query(() => ScaleDownSummary)
   scaleDownSummary(@Args() { municipality, asOf, after }: ScaleDownSummaryArgs): Promise<ScaleDownSummary> {
-    return this.readModels.read('care', { after, asOf }, async (view) =>
-      scaleDownSummaryOf(await view.documents<CareDoc>('support', { municipality })),
+    return this.readModels.read(careProjection, { after, asOf }, async (view) =>
+      scaleDownSummaryOf(await view.documents(careDocs, { municipality })),
     );
   }
 
@@ -111,9 +125,13 @@ export class ParticipantQueries {
     // Topics are filed by a hash keyed per person: once that person is forgotten, no topic of theirs can be found.
     const hash = await this.cipher.searchHash(participantId, topic);
     if (hash === undefined) return [];
-    return this.readModels.read('knowledge', { after: after !== undefined && after > recorded ? after : recorded }, async (view) => {
-      const [doc] = await view.byKeys<KnowledgeDoc>('knowledge', [participantId]);
-      return knowersAt(doc, hash, at?.toISOString()) as Knower[];
-    });
+    return this.readModels.read(
+      knowledgeProjection,
+      { after: after !== undefined && after > recorded ? after : recorded },
+      async (view) => {
+        const [doc] = await view.byKeys(knowledgeDocs, [participantId]);
+        return knowersAt(doc, hash, at?.toISOString());
+      },
+    );
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import {
   accessProjection,
   careProjection,
+  CollectionOf,
   knowledgeProjection,
   networksProjection,
   ProjectionDefinition,
@@ -50,14 +51,19 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * The schema to read `projection` from, once it has processed `after` (read-your-writes). Without
-   * `after` it waits only for the first build. `asOf` reads a replay of the log as it stood then.
+   * Reads `projection`'s tables once it has processed `after` (read-your-writes). Without `after` it
+   * waits only for the first build. `asOf` reads a replay of the log as it stood then.
    */
-  async read<T>(projection: string, options: { after?: bigint; asOf?: Date }, read: (view: DocumentView) => Promise<T>): Promise<T> {
-    await this.engine.waitFor([projection], options.after ?? 0n, this.readWaitMs);
-    if (options.asOf) return this.snapshots.read(projection, options.asOf, (schema) => read(new DocumentView(this.sql, schema)));
-    const schema = this.engine.activeSchema(projection);
-    if (!schema) throw new Error(`projection ${projection} has no active generation`);
+  async read<P extends ProjectionDefinition, T>(
+    projection: P,
+    options: { after?: bigint; asOf?: Date },
+    read: (view: DocumentView<CollectionOf<P>>) => Promise<T>,
+  ): Promise<T> {
+    const { name } = projection;
+    await this.engine.waitFor([name], options.after ?? 0n, this.readWaitMs);
+    if (options.asOf) return this.snapshots.read(name, options.asOf, (schema) => read(new DocumentView(this.sql, schema)));
+    const schema = this.engine.activeSchema(name);
+    if (!schema) throw new Error(`projection ${name} has no active generation`);
     return read(new DocumentView(this.sql, schema));
   }
 }

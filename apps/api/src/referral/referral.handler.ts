@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ReferralCommand, standingOf } from '@kring/domain';
+import { participantStandingOf, ReferralCommand } from '@kring/domain';
 import { CommandContext } from '../commands/command-context';
 import { CommandOutcome, CommandRunner, DistributiveOmit } from '../commands/command-runner';
 import { PARTICIPANT_STREAM, REFERRAL_STREAM } from '../commands/streams';
@@ -23,7 +23,7 @@ export class ReferralCommandHandler implements ICommandHandler<ExecuteReferralCo
   execute({ referralId, request, context }: ExecuteReferralCommand): Promise<CommandOutcome> {
     return this.runner.execute(REFERRAL_STREAM, referralId, request.type, context, referralId, async (): Promise<ReferralCommand> => {
       if (request.type !== 'ReferToBuddyProgramme') return request;
-      return { ...request, participant: standingOf(await this.runner.state(PARTICIPANT_STREAM, request.participantId)) };
+      return { ...request, participant: participantStandingOf(await this.runner.state(PARTICIPANT_STREAM, request.participantId)) };
     });
   }
 }

@@ -1,14 +1,11 @@
-import { InputType, registerEnumType } from '@nestjs/graphql';
+import { InputType } from '@nestjs/graphql';
+import { REFERRAL_STATUSES, type ReferralStatus as DomainStatus } from '@kring/domain';
+import { graphqlEnum } from '../graphql/enums';
 import { CommandInput, DateField, EnumField, IdField, TextField } from '../graphql/input-fields';
 import { NAME_LENGTH, TEXT_LENGTH } from '../network/network.inputs';
 
-export enum ReferralStatus {
-  OPEN = 'OPEN',
-  MATCHED = 'MATCHED',
-  DECLINED = 'DECLINED',
-  ENDED = 'ENDED',
-}
-registerEnumType(ReferralStatus, { name: 'ReferralStatus' });
+export const ReferralStatus = graphqlEnum('ReferralStatus', REFERRAL_STATUSES);
+export type ReferralStatus = DomainStatus;
 
 @InputType('ReferToBuddyProgrammeInput')
 export class ReferToBuddyProgrammeInput extends CommandInput {
@@ -21,6 +18,6 @@ export class ReferToBuddyProgrammeInput extends CommandInput {
 @InputType('CloseReferralInput')
 export class CloseReferralInput extends CommandInput {
   @IdField() referralId!: string;
-  @EnumField(ReferralStatus, Object.values(ReferralStatus), { description: 'MATCHED, DECLINED or ENDED' }) status!: ReferralStatus;
+  @EnumField(ReferralStatus, { description: 'MATCHED, DECLINED or ENDED' }) status!: ReferralStatus;
   @DateField() on!: string;
 }

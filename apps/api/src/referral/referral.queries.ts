@@ -1,5 +1,5 @@
 import { Args, ArgsType, Context, Field, Float, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { daysOpen, ReferralDoc, referralSummaryOf } from '@kring/domain';
+import { daysOpen, type ReferralDoc, referralDocs, type ReferralFigures, referralsProjection, referralSummaryOf } from '@kring/domain';
 import { AccessRecorder } from '../access/access-recorder';
 import { CurrentListScope, type ListScope } from '../auth/caller';
 import { Clock } from '../clock/clock.module';
@@ -10,7 +10,7 @@ import { ReadModels } from '../read-models/read-models';
 import { ReferralStatus } from './referral.inputs';
 
 @ObjectType()
-export class Referral {
+export class Referral implements ReferralDoc {
   @Field(() => ID) id!: string;
   @Field(() => ID) participantId!: string;
   @Field() programme!: string;
@@ -21,7 +21,7 @@ export class Referral {
 }
 
 @ObjectType()
-export class ReferralSummary {
+export class ReferralSummary implements ReferralFigures {
   @Field() programme!: string;
   @Field(() => Int) open!: number;
   @Field(() => Int) matched!: number;
@@ -33,7 +33,7 @@ export class ReferralSummary {
 @ArgsType()
 class ReferralsArgs extends ReadArgs {
   @TextField(200, { nullable: true }) programme?: string;
-  @EnumField(ReferralStatus, Object.values(ReferralStatus), { nullable: true }) status?: ReferralStatus;
+  @EnumField(ReferralStatus, { nullable: true }) status?: ReferralStatus;
 }
 
 @Resolver()
@@ -51,20 +51,20 @@ export class ReferralQueries {
     @CurrentListScope() scope: ListScope,
   ): Promise<Referral[]> {
     const today = this.clock.today();
-    return this.readModels.read('referrals', { after }, async (view) => {
-      const all = await view.documents<ReferralDoc>('referrals', { programme, status });
+    return this.readModels.read(referralsProjection, { after }, async (view) => {
+      const all = await view.documents(referralDocs, { programme, status });
       const docs = scope === 'everything' ? all : all.filter((doc) => scope.participants.has(doc.participantId));
       await Promise.all(docs.map((doc) => this.access.reading(request, { subjectId: doc.participantId, what: 'Referral' })));
       return docs
         .sort((a, b) => a.referredOn.localeCompare(b.referredOn) || a.id.localeCompare(b.id))
-        .map((doc) => ({ ...doc, status: doc.status as ReferralStatus, daysOpen: daysOpen(doc, today) }));
+        .map((doc) => ({ ...doc, daysOpen: daysOpen(doc, today) }));
     });
   }
 
   @Query(() => [ReferralSummary], { description: 'per programme; asOf counts only referrals and closings recorded by then' })
   referralSummary(@Args() { asOf, after }: AsOfReadArgs): Promise<ReferralSummary[]> {
-    return this.readModels.read('referrals', { after, asOf }, async (view) =>
-      referralSummaryOf(await view.documents<ReferralDoc>('referrals')),
+    return this.readModels.read(referralsProjection, { after, asOf }, async (view) =>
+      referralSummaryOf(await view.documents(referralDocs)),
     );
   }
 }

@@ -2,7 +2,7 @@
 import { networkEventSchemas } from '../network/events';
 import { participantEventSchemas } from '../participant/events';
 import { referralEventSchemas } from '../referral/events';
-import { schemasOf, type Collection, type Projected, type ProjectedEvent, type ProjectionDefinition } from '../shared/projection';
+import { collection, type Projected, type ProjectedEvent, projection, schemasOf } from '../shared/projection';
 import { ACTION_CODES, AccessAction, AccessEvent, AccessOutcome, ActionCode, accessEventSchemas } from './events';
 
 /** A command's event that concerns one person: its subject is in `personal`, or it names the participant. */
@@ -76,7 +76,7 @@ export function accessEntryOf(e: Event): AccessEntryDoc {
 /** Whether an event makes an entry: every read, and every change that concerns one person. */
 export const isAccessEntry = (e: Event): boolean => isRead(e) || subjectOfChange(e) !== undefined;
 
-const entries: Collection<Event, AccessEntryDoc> = {
+export const accessEntryDocs = collection<Event, AccessEntryDoc>()({
   name: 'entries',
   columns: {
     subject_id: { type: 'text', of: (entry) => entry.subjectId },
@@ -84,15 +84,15 @@ const entries: Collection<Event, AccessEntryDoc> = {
   },
   keys: (e) => (isAccessEntry(e) ? [e.id] : []),
   evolve: (_, e) => accessEntryOf(e),
-};
+});
 
-export const accessProjection: ProjectionDefinition<Event> = {
+export const accessProjection = projection<Event>()({
   name: 'access',
   // 2: NEN 7513 action code, source system and log position on every entry.
   version: 2,
   events: { ...accessEventSchemas, ...NETWORK_CHANGES, ...participantEventSchemas, ...referralEventSchemas },
-  collections: [entries],
-};
+  collections: [accessEntryDocs],
+});
 
 /** One person's entries recorded within [from, to] (ISO instants, either open), oldest first. */
 export function accessEntriesBetween(entries: readonly AccessEntryDoc[], from?: string, to?: string): AccessEntryDoc[] {

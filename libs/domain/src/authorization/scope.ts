@@ -4,7 +4,7 @@
  * registered themselves. A small read model of its own, so that an authorisation check reads a few
  * indexed rows and waits for this projection only.
  */
-import { Collection, Projected, ProjectionDefinition, schemasOf } from '../shared/projection';
+import { collection, type Projected, projection, schemasOf } from '../shared/projection';
 import { NetworkEvent, networkEventSchemas } from '../network/events';
 import { ParticipantEvent, participantEventSchemas } from '../participant/events';
 import { ReferralEvent, referralEventSchemas } from '../referral/events';
@@ -41,7 +41,7 @@ export interface ReferralSubjectDoc {
 
 const pair = (networkId: string, otherId: string) => `${networkId}/${otherId}`;
 
-const staffing: Collection<Event, StaffingDoc> = {
+export const staffingDocs = collection<Event, StaffingDoc>()({
   name: 'staffing',
   columns: { network_id: { type: 'text', of: (d) => d.networkId }, staff_id: { type: 'text', of: (d) => d.staffId } },
   keys(e) {
@@ -55,9 +55,9 @@ const staffing: Collection<Event, StaffingDoc> = {
     // The replaced facilitator's row goes: their scope ends with the replacement.
     return key === pair(networkId, staffId) ? { networkId, staffId } : undefined;
   },
-};
+});
 
-const memberships: Collection<Event, MembershipDoc> = {
+export const membershipDocs = collection<Event, MembershipDoc>()({
   name: 'memberships',
   columns: { network_id: { type: 'text', of: (d) => d.networkId }, participant_id: { type: 'text', of: (d) => d.participantId } },
   keys: (e) =>
@@ -69,25 +69,25 @@ const memberships: Collection<Event, MembershipDoc> = {
       return { networkId: e.data.networkId, participantId: e.data.participantId };
     return e.type === 'ParticipantLeft' ? undefined : doc;
   },
-};
+});
 
-const registrations: Collection<Event, RegistrationDoc> = {
+export const registrationDocs = collection<Event, RegistrationDoc>()({
   name: 'registrations',
   columns: { registered_by: { type: 'text', of: (d) => d.registeredBy } },
   keys: (e) => (e.type === 'ParticipantRegistered' ? [e.data.participantId] : []),
   evolve: (doc, e) =>
     e.type === 'ParticipantRegistered' ? { participantId: e.data.participantId, registeredBy: e.metadata?.actorId ?? null } : doc,
-};
+});
 
-const referrals: Collection<Event, ReferralSubjectDoc> = {
+export const referralSubjectDocs = collection<Event, ReferralSubjectDoc>()({
   name: 'referrals',
   columns: { participant_id: { type: 'text', of: (d) => d.participantId } },
   keys: (e) => (e.type === 'ReferredToBuddyProgramme' ? [e.data.referralId] : []),
   evolve: (doc, e) =>
     e.type === 'ReferredToBuddyProgramme' ? { referralId: e.data.referralId, participantId: e.data.participantId } : doc,
-};
+});
 
-export const scopeProjection: ProjectionDefinition<Event> = {
+export const scopeProjection = projection<Event>()({
   name: 'scope',
   version: 1,
   events: {
@@ -95,8 +95,8 @@ export const scopeProjection: ProjectionDefinition<Event> = {
     ...schemasOf(participantEventSchemas, 'ParticipantRegistered'),
     ...schemasOf(referralEventSchemas, 'ReferredToBuddyProgramme'),
   },
-  collections: [staffing, memberships, registrations, referrals],
-};
+  collections: [staffingDocs, membershipDocs, registrationDocs, referralSubjectDocs],
+});
 
 /** What decides whether a facilitator reaches one participant. */
 export interface ParticipantReach {

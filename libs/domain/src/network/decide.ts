@@ -1,5 +1,5 @@
 import { Actor, Decider, ensure, IsoDate, notFound } from '../shared/decider';
-import type { ParticipantStanding } from '../participant/decide';
+import type { NetworkStanding, ParticipantStanding } from '../shared/standing';
 import type { CircleMethod, MemberRole, NetworkCharter, NetworkEvent } from './events';
 
 export type NetworkCommand =
@@ -56,6 +56,10 @@ export interface KnownNetwork {
 }
 
 export type NetworkState = { status: 'unknown' } | KnownNetwork;
+
+/** What a command on another aggregate needs to know of this network. */
+export const networkStandingOf = (state: NetworkState): NetworkStanding =>
+  state.status === 'unknown' ? { status: 'unknown' } : { status: state.status, method: state.method };
 
 interface MethodRules {
   /** How users call the method and its facilitator, for messages. */

@@ -1,9 +1,14 @@
 import type { EventSchemas } from '../shared/event-schema';
 import type { DomainEvent, IsoDate } from '../shared/decider';
 
-export type CircleMethod = 'PEER_NETWORK' | 'SUPPORT_CIRCLE' | 'ATELIER' | 'QUESTION_GROUP';
-export type FundingType = 'BESCHIKKING' | 'SUBSIDIE' | 'INDICATIE';
-export type MemberRole = 'PARTICIPANT' | 'NEIGHBOUR' | 'EXPERIENCE_EXPERT' | 'CIRCLE_MEMBER' | 'PROFESSIONAL';
+/** The four methods: Samen Sterk, steunkring (Samen Sterker in de Wijk), Samenkracht, vraaggroep (Zwolle). */
+export const CIRCLE_METHODS = ['PEER_NETWORK', 'SUPPORT_CIRCLE', 'ATELIER', 'QUESTION_GROUP'] as const;
+export type CircleMethod = (typeof CIRCLE_METHODS)[number];
+export const FUNDING_TYPES = ['BESCHIKKING', 'SUBSIDIE', 'INDICATIE'] as const;
+export type FundingType = (typeof FUNDING_TYPES)[number];
+/** NEIGHBOUR: goede buur; EXPERIENCE_EXPERT: ervaringsdeskundige; CIRCLE_MEMBER: someone the resident chose for their steunkring. */
+export const MEMBER_ROLES = ['PARTICIPANT', 'NEIGHBOUR', 'EXPERIENCE_EXPERT', 'CIRCLE_MEMBER', 'PROFESSIONAL'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
 
 export interface Agreement {
   agreementId: string;

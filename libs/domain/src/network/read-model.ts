@@ -5,7 +5,7 @@
  */
 import type { IsoDate } from '../shared/decider';
 import type { Sealed } from '../shared/personal';
-import { Collection, Projected, ProjectionDefinition, schemasOf } from '../shared/projection';
+import { collection, type Projected, projection, schemasOf } from '../shared/projection';
 import { ParticipantEvent, participantEventSchemas } from '../participant/events';
 import { MemberRole, NetworkCharter, NetworkEvent, networkEventSchemas } from './events';
 
@@ -72,7 +72,7 @@ export interface PersonNameDoc {
   forgotten: boolean;
 }
 
-const networks: Collection<Event, NetworkDoc> = {
+export const networkDocs = collection<Event, NetworkDoc>()({
   name: 'networks',
   columns: { municipality: { type: 'text', of: (n) => n.municipality }, method: { type: 'text', of: (n) => n.method } },
   keys: (e) =>
@@ -135,11 +135,11 @@ const networks: Collection<Event, NetworkDoc> = {
         return doc;
     }
   },
-};
+});
 
 const memberKey = (networkId: string, participantId: string) => `${networkId}/${participantId}`;
 
-const members: Collection<Event, MemberDoc> = {
+export const memberDocs = collection<Event, MemberDoc>()({
   name: 'members',
   columns: { network_id: { type: 'text', of: (m) => m.networkId }, participant_id: { type: 'text', of: (m) => m.participantId } },
   keys(e) {
@@ -196,9 +196,9 @@ const members: Collection<Event, MemberDoc> = {
         return doc;
     }
   },
-};
+});
 
-const meetings: Collection<Event, MeetingDoc> = {
+export const meetingDocs = collection<Event, MeetingDoc>()({
   name: 'meetings',
   columns: { network_id: { type: 'text', of: (m) => m.networkId } },
   keys: (e) => (e.type === 'MeetingHeld' ? [e.data.meetingId] : []),
@@ -213,17 +213,17 @@ const meetings: Collection<Event, MeetingDoc> = {
           absent: e.data.absent.length,
         }
       : doc,
-};
+});
 
-const contacts: Collection<Event, ContactDoc> = {
+export const contactDocs = collection<Event, ContactDoc>()({
   name: 'contacts',
   columns: { network_id: { type: 'text', of: (c) => c.networkId } },
   keys: (e) => (e.type === 'ContactOutsideMeetingsReported' ? [e.id] : []),
   evolve: (doc, e) => (e.type === 'ContactOutsideMeetingsReported' ? { networkId: e.data.networkId, on: e.data.on } : doc),
-};
+});
 
 /** Names shown with members; none once the person is forgotten. */
-const people: Collection<Event, PersonNameDoc> = {
+export const personNameDocs = collection<Event, PersonNameDoc>()({
   name: 'people',
   columns: {},
   keys: (e) => (e.type === 'ParticipantRegistered' || e.type === 'ParticipantForgotten' ? [e.data.participantId] : []),
@@ -232,9 +232,9 @@ const people: Collection<Event, PersonNameDoc> = {
     if (e.type === 'ParticipantForgotten') return { displayName: null, forgotten: true };
     return doc;
   },
-};
+});
 
-export const networksProjection: ProjectionDefinition<Event> = {
+export const networksProjection = projection<Event>()({
   name: 'networks',
   // 2: names and plan tasks are stored sealed.
   version: 2,
@@ -242,12 +242,13 @@ export const networksProjection: ProjectionDefinition<Event> = {
     ...networkEventSchemas,
     ...schemasOf(participantEventSchemas, 'ParticipantRegistered', 'ParticipantForgotten'),
   },
-  collections: [networks, members, meetings, contacts, people],
-};
+  collections: [networkDocs, memberDocs, meetingDocs, contactDocs, personNameDocs],
+});
 
 // ---- figures derived from the documents (pure; the API and the replays use the same functions) ----
 
-export type Interval = 'WEEK' | 'MONTH';
+export const INTERVALS = ['WEEK', 'MONTH'] as const;
+export type Interval = (typeof INTERVALS)[number];
 
 export interface GrowthPoint {
   periodStart: IsoDate;

@@ -1,10 +1,7 @@
 import { Actor, Decider, ensure, invalid, IsoDate, notFound } from '../shared/decider';
 import { normaliseTopic } from '../shared/personal';
-import type { NetworkState } from '../network/decide';
+import type { NetworkStanding, ParticipantStanding } from '../shared/standing';
 import type { ParticipantEvent } from './events';
-
-/** Whether a participant can be named in a command: folded from their stream by the caller. */
-export type ParticipantStanding = 'unknown' | 'registered' | 'forgotten';
 
 /** The people a participant may let know about a topic: who shares a current network with them. */
 export interface SharingCircle {
@@ -21,7 +18,7 @@ export type ParticipantCommand =
   | { type: 'RecordTalent'; talent: string; on: IsoDate }
   | { type: 'AnswerCoreQuestions'; want: string; can: string; need: string; on: IsoDate }
   | { type: 'RegisterHelpQuestion'; questionId: string; question: string; on: IsoDate }
-  | { type: 'BundleHelpQuestion'; questionId: string; networkId: string; on: IsoDate; network: NetworkState }
+  | { type: 'BundleHelpQuestion'; questionId: string; networkId: string; on: IsoDate; network: NetworkStanding }
   | { type: 'RecordOutcome'; instrument: string; score: number; measuredOn: IsoDate }
   | { type: 'GiveConsent' | 'WithdrawConsent'; purpose: string; on: IsoDate }
   | { type: 'ShareInformation'; topic: string; sharedWith: readonly string[]; on: IsoDate; actor: Actor; circle: SharingCircle }
@@ -50,7 +47,8 @@ export const INSTRUMENTS: Readonly<Record<string, { min: number; max: number; in
   ZRM: { min: 1, max: 5, integer: false, label: 'Zelfredzaamheid-Matrix (1-5, mean over domains)' },
 };
 
-export const standingOf = (state: ParticipantState): ParticipantStanding => state.status;
+/** What a command on another aggregate needs to know of this participant. */
+export const participantStandingOf = (state: ParticipantState): ParticipantStanding => state.status;
 
 function decide(command: ParticipantCommand, state: ParticipantState): ParticipantEvent[] {
   if (command.type === 'RegisterParticipant') {

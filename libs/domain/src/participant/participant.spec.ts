@@ -1,4 +1,4 @@
-import type { NetworkState } from '../network/decide';
+import type { NetworkStanding } from '../shared/standing';
 import type { Actor } from '../shared/decider';
 import { given } from '../shared/testing';
 import { ParticipantCommand, participantDecider, SharingCircle } from './decide';
@@ -180,17 +180,8 @@ describe('Participant decider', () => {
           },
         ]);
     });
-    const group = (method: 'QUESTION_GROUP' | 'PEER_NETWORK', status: 'open' | 'closed' = 'open'): NetworkState => ({
-      status,
-      networkId: 'g1',
-      method,
-      startedOn: '2024-01-01',
-      facilitators: [],
-      members: new Map(),
-      meetings: new Map(),
-      agreements: new Map(),
-    });
-    const bundle = (network: NetworkState, questionId = 'q1'): ParticipantCommand => ({
+    const group = (method: 'QUESTION_GROUP' | 'PEER_NETWORK', status: 'open' | 'closed' = 'open'): NetworkStanding => ({ status, method });
+    const bundle = (network: NetworkStanding, questionId = 'q1'): ParticipantCommand => ({
       type: 'BundleHelpQuestion',
       questionId,
       networkId: 'g1',

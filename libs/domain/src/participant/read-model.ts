@@ -4,7 +4,7 @@
  */
 import type { IsoDate } from '../shared/decider';
 import type { Sealed, SearchHash } from '../shared/personal';
-import { Collection, Projected, ProjectionDefinition, schemasOf } from '../shared/projection';
+import { collection, type Projected, projection, schemasOf } from '../shared/projection';
 import { AccessEvent, accessEventSchemas } from '../access/events';
 import { ParticipantEvent, participantEventSchemas } from './events';
 
@@ -35,7 +35,7 @@ export const contactsPerYear = (everyWeeks: number | null): number | null => (ev
 export const firstEveryWeeks = (care: CareDoc): number | null => care.changes[0]?.toEveryWeeks ?? null;
 export const currentEveryWeeks = (care: CareDoc): number | null => care.changes.at(-1)?.toEveryWeeks ?? null;
 
-const support: Collection<CareEvent, CareDoc> = {
+export const careDocs = collection<CareEvent, CareDoc>()({
   name: 'support',
   columns: { municipality: { type: 'text', of: (c) => c.municipality } },
   keys: (e) => ((CARE_EVENTS as readonly string[]).includes(e.type) ? [(e.data as { participantId: string }).participantId] : []),
@@ -68,7 +68,7 @@ const support: Collection<CareEvent, CareDoc> = {
         return doc;
     }
   },
-};
+});
 
 export interface ScaleDownFigures {
   participantsWithSupport: number;
@@ -92,18 +92,21 @@ export function scaleDownSummaryOf(timelines: readonly CareDoc[]): ScaleDownFigu
   return figures;
 }
 
-export const careProjection: ProjectionDefinition<CareEvent> = {
+export const careProjection = projection<CareEvent>()({
   name: 'care',
   // 2: reasons are stored sealed.
   version: 2,
   events: schemasOf(participantEventSchemas, ...CARE_EVENTS),
-  collections: [support],
-};
+  collections: [careDocs],
+});
+
+/** TOLD: the participant shared it with them; READ_RECORD: they read it through the system. */
+export const KNOWLEDGE_SOURCES = ['TOLD', 'READ_RECORD'] as const;
+export type KnowledgeSource = (typeof KNOWLEDGE_SOURCES)[number];
 
 export interface KnowerView {
   personId: string;
-  /** TOLD: the participant shared it with them; READ_RECORD: they read it through the system. */
-  source: 'TOLD' | 'READ_RECORD';
+  source: KnowledgeSource;
   /** When the log recorded the sharing or the read (ISO instant): what the system knew, and since when. */
   since: string;
   until: string | null;
@@ -127,7 +130,7 @@ const topicRead = (e: KnowledgeEvent) =>
 /** The hash a topic is filed under; a topic stored after its subject was forgotten has none, and is filed nowhere. */
 const topicOf = (e: { data: { personal: { topicHash?: SearchHash } } }): SearchHash | undefined => e.data.personal.topicHash;
 
-const knowledge: Collection<KnowledgeEvent, KnowledgeDoc> = {
+export const knowledgeDocs = collection<KnowledgeEvent, KnowledgeDoc>()({
   name: 'knowledge',
   columns: {},
   keys(e) {
@@ -159,15 +162,15 @@ const knowledge: Collection<KnowledgeEvent, KnowledgeDoc> = {
         return doc;
     }
   },
-};
+});
 
-export const knowledgeProjection: ProjectionDefinition<KnowledgeEvent> = {
+export const knowledgeProjection = projection<KnowledgeEvent>()({
   name: 'knowledge',
   // 3: topics filed by their search hash.
   version: 3,
   events: { ...schemasOf(participantEventSchemas, 'InformationShared', 'InformationUnshared'), ...accessEventSchemas },
-  collections: [knowledge],
-};
+  collections: [knowledgeDocs],
+});
 
 /** Who knew the topic (by its search hash) at `at` (an ISO instant), or everyone who ever knew it without `at`. */
 export function knowersAt(doc: KnowledgeDoc | undefined, topic: SearchHash, at?: string): KnowerView[] {

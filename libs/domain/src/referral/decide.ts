@@ -1,6 +1,6 @@
 import { Decider, ensure, invalid, IsoDate, notFound } from '../shared/decider';
-import type { ParticipantStanding } from '../participant/decide';
-import type { ReferralEvent, ReferralOutcome } from './events';
+import type { ParticipantStanding } from '../shared/standing';
+import type { ReferralEvent, ReferralStatus } from './events';
 
 export type ReferralCommand =
   | {
@@ -12,11 +12,10 @@ export type ReferralCommand =
       on: IsoDate;
       participant: ParticipantStanding;
     }
-  | { type: 'CloseReferral'; status: ReferralOutcome | 'OPEN'; on: IsoDate };
+  | { type: 'CloseReferral'; status: ReferralStatus; on: IsoDate };
 
 export type ReferralState =
-  | { status: 'none' }
-  | { status: 'OPEN' | ReferralOutcome; referralId: string; participantId: string; referredOn: IsoDate; closedOn?: IsoDate };
+  { status: 'none' } | { status: ReferralStatus; referralId: string; participantId: string; referredOn: IsoDate; closedOn?: IsoDate };
 
 function decide(command: ReferralCommand, state: ReferralState): ReferralEvent[] {
   if (command.type === 'ReferToBuddyProgramme') {

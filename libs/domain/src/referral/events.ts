@@ -1,7 +1,11 @@
 import type { EventSchemas } from '../shared/event-schema';
 import type { DomainEvent, IsoDate } from '../shared/decider';
 
-export type ReferralOutcome = 'MATCHED' | 'DECLINED' | 'ENDED';
+export const REFERRAL_OUTCOMES = ['MATCHED', 'DECLINED', 'ENDED'] as const;
+export type ReferralOutcome = (typeof REFERRAL_OUTCOMES)[number];
+/** A referral is OPEN until it is closed with one of its outcomes. */
+export const REFERRAL_STATUSES = ['OPEN', ...REFERRAL_OUTCOMES] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
 /** Events of one referral's stream (`referral-<id>`): a participant sent to a buddy programme (maatjesproject). */
 export type ReferralEvent =

@@ -1,7 +1,7 @@
 /** Referrals to buddy programmes (maatjesprojecten) and what became of them. */
 import type { IsoDate } from '../shared/decider';
-import type { Collection, Projected, ProjectionDefinition } from '../shared/projection';
-import { ReferralEvent, referralEventSchemas, ReferralOutcome } from './events';
+import { collection, type Projected, projection } from '../shared/projection';
+import { ReferralEvent, referralEventSchemas, ReferralStatus } from './events';
 
 type Event = Projected<ReferralEvent>;
 
@@ -9,12 +9,12 @@ export interface ReferralDoc {
   id: string;
   participantId: string;
   programme: string;
-  status: 'OPEN' | ReferralOutcome;
+  status: ReferralStatus;
   referredOn: IsoDate;
   closedOn: IsoDate | null;
 }
 
-const referrals: Collection<Event, ReferralDoc> = {
+export const referralDocs = collection<Event, ReferralDoc>()({
   name: 'referrals',
   columns: {
     programme: { type: 'text', of: (r) => r.programme },
@@ -30,14 +30,14 @@ const referrals: Collection<Event, ReferralDoc> = {
     }
     return doc && { ...doc, status: e.data.status, closedOn: e.data.closedOn };
   },
-};
+});
 
-export const referralsProjection: ProjectionDefinition<Event> = {
+export const referralsProjection = projection<Event>()({
   name: 'referrals',
   version: 1,
   events: referralEventSchemas,
-  collections: [referrals],
-};
+  collections: [referralDocs],
+});
 
 const DAY_MS = 86_400_000;
 

@@ -5,7 +5,7 @@
  * rebuilds and "as of" replays, so no figure has a second hand-written copy of its logic.
  */
 import type { PersonalData } from './decider';
-import type { AnySchema } from './event-schema';
+import { checkEvent, type AnySchema } from './event-schema';
 import type { StoredPersonal } from './personal';
 
 /** An event as a projection sees it: its stored `data` (personal data under `data.personal`) and where it sits in the log. */
@@ -30,24 +30,69 @@ export type ColumnType = 'text' | 'integer' | 'bigint' | 'float' | 'date' | 'boo
 export type ColumnValue = string | number | boolean | null;
 
 /** One table of documents keyed by a string, with columns lifted out of each document for filtering. */
-export interface Collection<Event extends ProjectedEvent = ProjectedEvent, Doc = unknown> {
+export interface Collection<Event extends ProjectedEvent = ProjectedEvent, Doc = unknown, Column extends string = string> {
   name: string;
-  columns: Record<string, { type: ColumnType; of: (doc: Doc) => ColumnValue }>;
+  columns: { [C in Column]: { type: ColumnType; of: (doc: Doc) => ColumnValue } };
   /** Keys of the documents this event changes here (none: the event does not concern this collection). */
   keys(event: Event): readonly string[];
   /** The document after the event; `undefined` removes it. Never changes `doc` in place: the engine may be writing it. */
   evolve(doc: Doc | undefined, event: Event, key: string): Doc | undefined;
 }
 
-export interface ProjectionDefinition<Event extends ProjectedEvent = ProjectedEvent> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any collection: each has its own event, document and column types
+export type AnyCollection = Collection<any, any, string>;
+/** The document type of a collection, and the names of its columns: what its readers may ask for. */
+export type DocOf<C> = C extends Collection<infer _E, infer Doc, infer _C> ? Doc : never;
+export type ColumnOf<C> = C extends Collection<infer _E, infer _D, infer Column> ? Column : never;
+
+/** Declares a collection of `Doc`s changed by `Event`s; the names of its columns are taken from `columns`. */
+export const collection =
+  <Event extends ProjectedEvent, Doc>() =>
+  <Column extends string = never>(definition: Collection<Event, Doc, Column>): Collection<Event, Doc, Column> =>
+    definition;
+
+export interface ProjectionDefinition<
+  Event extends ProjectedEvent = ProjectedEvent,
+  Collections extends ReadonlyArray<AnyCollection> = ReadonlyArray<AnyCollection>,
+> {
   /** Stable, lower-case, [a-z_]: it names tables and the checkpoint. */
   name: string;
   /** Bump when the documents' shape or meaning changes: the engine rebuilds beside the old version, then switches. */
   version: number;
   /** The schemas of the event types it handles: events of those types are checked against them before they are applied. */
   events: Readonly<Record<Event['type'], AnySchema>>;
+  collections: Collections;
+}
+
+/** The collections a projection holds: what a reader of its tables may read. */
+export type CollectionOf<P> = P extends ProjectionDefinition<infer _E, infer Collections> ? Collections[number] : never;
+
+/** Declares a projection of `Event`s, keeping the type of each of its collections. */
+export const projection =
+  <Event extends ProjectedEvent>() =>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each collection has its own document type
-  collections: ReadonlyArray<Collection<Event, any>>;
+  <const Collections extends ReadonlyArray<Collection<Event, any, string>>>(
+    definition: ProjectionDefinition<Event, Collections>,
+  ): ProjectionDefinition<Event, Collections> =>
+    definition;
+
+/** An event as the log stores it (the event store's RecordedEvent has this shape). */
+export interface StoredEvent extends ProjectedEvent<string, Record<string, unknown>> {
+  streamId: string;
+  version: number;
+}
+
+/**
+ * A stored event as one of the projection's own events: checked against the schema of its type first
+ * (MalformedEventError, naming stream and position, if it does not fit).
+ */
+export function asProjected<Event extends ProjectedEvent>(
+  projection: ProjectionDefinition<Event, ReadonlyArray<AnyCollection>>,
+  event: StoredEvent,
+): Event {
+  checkEvent(projection.events, event);
+  // Checked against the schema the compiler checked against Event's own type.
+  return event as unknown as Event;
 }
 
 /** Documents by collection, then key; `undefined` marks a document the events removed. */
