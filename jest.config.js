@@ -3,9 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
   testRegex: '\\.(spec|test)\\.ts$',
-  // Type errors are caught once by `npm run typecheck`; here we only transpile, which is much faster.
+  // Type errors are caught once by `npm run typecheck`; tsconfig's isolatedModules makes ts-jest only transpile, which is much faster.
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+    '^.+\\.ts$': 'ts-jest',
     '/node_modules/@electric-sql/pglite/dist/.+\\.cjs$': '<rootDir>/test/support/builtin-imports-transform.js',
   },
   transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
@@ -19,6 +19,7 @@ module.exports = {
     '^@kring/privacy$': '<rootDir>/libs/privacy/src',
     '^@kring/privacy/(.*)$': '<rootDir>/libs/privacy/src/$1',
   },
+  setupFiles: ['<rootDir>/test/support/production-stack-depth.js'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   moduleFileExtensions: ['ts', 'js', 'json'],

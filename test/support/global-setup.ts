@@ -1,18 +1,19 @@
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // Relative: Jest's module map does not apply to its global setup.
 import { openEventStore } from '../../libs/event-store/src';
+import { removeLeftoverStores, testDataRoot } from './data-root';
 import { postgresReachable } from './postgres';
 
 /**
  * PostgreSQL suites run for real against the server at KRING_TEST_POSTGRES_URL. Without one, a
  * developer's run skips them and says so; in CI (CI=true) a missing server fails the whole run.
  * An embedded store is initialised once here (PGlite's initdb takes seconds), and each suite's fresh
- * embedded store starts as a copy of it (see targets.ts).
+ * embedded store starts as a copy of it (see targets.ts), in memory where the machine offers it (data-root.ts).
  */
 export default async function globalSetup(): Promise<void> {
-  const template = await mkdtemp(join(tmpdir(), 'kring-pglite-template-'));
+  removeLeftoverStores(testDataRoot());
+  const template = await mkdtemp(join(testDataRoot(), 'kring-pglite-template-'));
   await (await openEventStore({ adapter: 'pglite', dataDir: template })).close();
   process.env.KRING_TEST_PGLITE_TEMPLATE = template;
 

@@ -1,7 +1,7 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventStoreConfig } from '@kring/event-store';
+import { testDataRoot } from './data-root';
 import { createScratchDatabase, POSTGRES_SKIP_REASON } from './postgres';
 
 /** One empty store of one adapter: its configuration, the same as environment variables, and its removal. */
@@ -22,7 +22,7 @@ export interface StoreTarget {
 export const pgliteTarget: StoreTarget = {
   adapter: 'pglite',
   async fresh(label, { fromScratch = false } = {}) {
-    const dataDir = await mkdtemp(join(tmpdir(), `kring-${label}-`));
+    const dataDir = await mkdtemp(join(testDataRoot(), `kring-${label}-`));
     const template = process.env.KRING_TEST_PGLITE_TEMPLATE;
     if (template && !fromScratch) await cp(template, dataDir, { recursive: true });
     return {
