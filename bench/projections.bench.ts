@@ -18,7 +18,7 @@ import { applyEvents, DocumentTables, networksProjection } from '@kring/domain';
 import { openEventStoreWithSql, RecordedEvent } from '@kring/event-store';
 import { ProjectionEngine } from '@kring/projections';
 import { PROJECTIONS } from '../apps/api/src/read-models/read-models';
-import { generateRealisticLog } from '../test/support/realistic-log';
+import { generateRealisticLog, meetingHeld } from '../test/support/realistic-log';
 import { pgliteTarget, postgresTarget, StoreTarget } from '../test/support/targets';
 import { forSeconds, log, pct, percentile, perSec } from './support';
 
@@ -96,18 +96,7 @@ async function benchStore(target: StoreTarget) {
     const networks = Array.from({ length: WRITERS }, () => randomUUID());
     const lag = await forSeconds(WRITERS, SECONDS, async (writer, n) => {
       const { position } = await store.appendToStream(`network-${networks[writer]}`, [
-        {
-          type: 'MeetingHeld',
-          data: {
-            networkId: networks[writer],
-            meetingId: randomUUID(),
-            heldOn: '2024-06-01',
-            activity: 'koffie',
-            attended: [],
-            absent: [],
-            sequence: n + 1,
-          },
-        },
+        meetingHeld(networks[writer], n + 1, '2024-06-01', { attended: [], absent: [] }),
       ]);
       await engine!.waitFor([networksProjection.name], position, 10_000);
     });

@@ -23,6 +23,18 @@ const event = (type: string, data: Record<string, unknown>): NewEvent => ({ type
 const sealed = (text: string) =>
   `ks1.${Buffer.from(text).toString('base64url')}.${'A'.repeat(16)}.${'B'.repeat(Math.ceil(((text.length + 16) * 4) / 3))}`;
 
+/** A network's meeting as the API records it (benches append it past the API, so it must be the real shape). */
+export function meetingHeld(networkId: string, sequence: number, heldOn: string, who: { attended: string[]; absent: string[] }): NewEvent {
+  return event('MeetingHeld', {
+    networkId,
+    meetingId: randomUUID(),
+    heldOn,
+    ...who,
+    sequence,
+    personal: { subjectId: networkId, activity: sealed('koffie') },
+  });
+}
+
 interface Person {
   id: string;
   member: boolean;
@@ -107,16 +119,10 @@ function* networkHistory(n: number): Generator<Array<{ streamId: string; events:
       const absent = present.filter(() => rnd() < 0.15);
       const attended = present.filter((p) => !absent.includes(p));
       if (attended.length > 0) {
-        meetings++;
         networkEvents.push(
-          event('MeetingHeld', {
-            networkId,
-            meetingId: randomUUID(),
-            heldOn: dayOf(week, 2),
+          meetingHeld(networkId, ++meetings, dayOf(week, 2), {
             attended: attended.map((p) => p.id),
             absent: absent.map((p) => p.id),
-            sequence: meetings,
-            personal: { subjectId: networkId, activity: sealed('koffie') },
           }),
         );
       }
