@@ -14,6 +14,8 @@ import {
   isNonNullType,
 } from 'graphql';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import type { SqlDriver } from '@kring/event-store';
+import { SQL_DRIVER } from '../../apps/api/src/event-store/event-store.module';
 import { LIMITS } from '../../apps/api/src/graphql/limits';
 import { RunningApi, startApi } from '../support/api';
 import { networkCharter, newParticipant } from '../support/fixtures';
@@ -185,6 +187,42 @@ function requestsOnStore(target: StoreTarget): void {
       }
       expect(checked).toBeGreaterThan(150);
       expect(logged.filter((line) => line.includes('MARKER'))).toEqual([]);
+    });
+
+    it('masks a failure nobody foresaw: INTERNAL_SERVER_ERROR with the correlation id, no database or code text to the client, no personal data or SQL text in the server log', async () => {
+      const sql = api.app.get<SqlDriver>(SQL_DRIVER);
+      // A fault the API cannot foresee: the database refuses every append, quoting what it was given.
+      await sql.exec(`
+        CREATE FUNCTION kring_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'no room for % of stream % in kring_events', NEW.type, NEW.stream_id USING ERRCODE = '53100'; END $$;
+        CREATE TRIGGER kring_test_refuse BEFORE INSERT ON kring_events FOR EACH ROW EXECUTE FUNCTION kring_test_refuse();`);
+      const logged: string[] = [];
+      const spies = [process.stdout, process.stderr].map((stream) =>
+        jest.spyOn(stream, 'write').mockImplementation((chunk: unknown) => logged.push(String(chunk)) > 0),
+      );
+      const participant = newParticipant('Truus MARKER-INTERNAL');
+      let refusal: Refusal;
+      try {
+        refusal = await refused(mutationText('registerParticipant'), { input: participant }, leader, {
+          'x-correlation-id': 'support-call-7',
+        });
+      } finally {
+        spies.forEach((spy) => spy.mockRestore());
+        await sql.exec('DROP TRIGGER kring_test_refuse ON kring_events; DROP FUNCTION kring_test_refuse();');
+      }
+      expect(refusal).toEqual({
+        code: 'INTERNAL_SERVER_ERROR',
+        message: 'Internal server error (correlation id support-call-7); the server log has the details',
+        fields: undefined,
+      });
+      // The log has what support needs to find it (the correlation id, the kind and SQLSTATE, where in the code) and nothing of the data.
+      const log = logged.join('');
+      expect(log).toContain('correlation id support-call-7');
+      expect(log).toContain('code 53100');
+      for (const secret of ['MARKER', 'no room', 'participant-', 'INSERT', 'kring_events'])
+        expect({ secret, logged: log.includes(secret) }).toEqual({ secret, logged: false });
+      // Nothing was half-written: the same request goes through once the fault is gone.
+      expect((await run('registerParticipant', participant)).id).toEqual(expect.any(String));
     });
 
     describe('token hygiene', () => {
