@@ -4,10 +4,12 @@
  *
  *   npm run kring -- verify-access-log [--anchor <position>:<hash>] [--json]
  *   npm run kring -- access-log-head [--json]
+ *   npm run kring -- demo [--networks 8] [--years 1] [--seed 1] [--until YYYY-MM-DD]
  */
 import { parseArgs } from 'node:util';
 import { DataDirLockedError, describeEventStoreConfig, eventStoreConfigFromEnv, openEventStoreWithSql } from '@kring/event-store';
 import { AccessLogVerifier } from '../../api/src/access/access-log-verifier';
+import { UsageError } from './usage-error';
 
 const USAGE = `Usage: npm run kring -- <command> [options]
 
@@ -16,13 +18,17 @@ Commands:
                       names the first broken link, prints the head to keep elsewhere
       --anchor <position>:<hash>   also prove that the log still holds this head, kept earlier
   access-log-head     print the head of the hash chain (position and hash), to keep elsewhere
+  demo                write a realistic synthetic history of all four methods into an empty store,
+                      through the API's own commands; the same options give the same history
+      --networks <n>   how many networks (default 8; the methods take turns)
+      --years <y>      how many years of history (default 1, from 0.25 to 10)
+      --seed <s>       which history (default 1)
+      --until <date>   its last day (default today)
 
 Options:
   --json              one JSON object on standard output instead of sentences
 
 The store is the API's: KRING_DATABASE_URL, or the embedded one in KRING_DATA_DIR (default ./data).`;
-
-class UsageError extends Error {}
 
 function parse(argv: string[]): { command: string; anchor?: { position: bigint; hash: string }; json: boolean } {
   let parsed;
@@ -46,6 +52,21 @@ function parse(argv: string[]): { command: string; anchor?: { position: bigint; 
 }
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'demo') {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: process.argv.slice(3),
+        options: { networks: { type: 'string' }, years: { type: 'string' }, seed: { type: 'string' }, until: { type: 'string' } },
+      }));
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    // Loaded only here: it starts the whole API. The command line's "today" is the machine's; the history itself never reads a clock.
+    const { demoOptions, runDemo } = await import('./demo-command');
+    await runDemo(demoOptions(values, new Date().toISOString().slice(0, 10)), (text) => process.stdout.write(`${text}\n`));
+    return 0;
+  }
   const { command, anchor, json } = parse(process.argv.slice(2));
   const config = eventStoreConfigFromEnv();
   const { store, sql } = await openEventStoreWithSql(config);

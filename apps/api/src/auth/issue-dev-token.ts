@@ -3,8 +3,8 @@
  *   npm run token -- --sub coach-1 --roles FACILITATOR [--name "Netwerkcoach Baarn"] [--expires 8h]
  */
 import { parseArgs } from 'node:util';
-import { SignJWT } from 'jose';
 import { authConfigFromEnv } from './auth-config';
+import { signDevToken } from './dev-token';
 import { isRole, ROLES } from '@kring/domain';
 
 const usage = 'Usage: npm run token -- --sub <id> --roles <ROLE[,ROLE]> [--name <name>] [--expires 8h]';
@@ -38,15 +38,7 @@ async function main(): Promise<void> {
   if (!lifetime) fail('--expires is a number with s, m, h or d, e.g. 8h');
   const seconds = Number(lifetime[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[lifetime[2] as 's' | 'm' | 'h' | 'd'];
   if (seconds > config.maxLifetimeHours * 3600) fail(`--expires may be at most ${config.maxLifetimeHours}h (KRING_TOKEN_MAX_HOURS)`);
-  let jwt = new SignJWT({ roles, ...(values.name ? { name: values.name } : {}) })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(values.sub)
-    .setIssuedAt()
-    .setExpirationTime(`${seconds}s`);
-  // The API checks issuer and audience when they are set: a development token carries them too.
-  if (config.issuer) jwt = jwt.setIssuer(config.issuer);
-  if (config.audience) jwt = jwt.setAudience(config.audience);
-  const token = await jwt.sign(config.secret);
+  const token = await signDevToken(config, { sub: values.sub, roles: roles.filter(isRole), name: values.name }, seconds);
   process.stdout.write(`${token}\n`);
 }
 

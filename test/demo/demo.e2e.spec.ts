@@ -1,0 +1,145 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { RecordedEvent } from '@kring/event-store';
+import { demoOptions, runDemo } from '../../apps/cli/src/demo-command';
+import { UsageError } from '../../apps/cli/src/usage-error';
+import type { DemoOptions } from '../../apps/api/src/demo/demo-history';
+import { countDemoMutations, loadDemo } from '../../apps/api/src/demo/demo-loader';
+import { loadDemoOnFirstStart } from '../../apps/api/src/demo/demo-on-start';
+import { Clock } from '../../apps/api/src/clock/clock.module';
+import { RunningApi, startApi } from '../support/api';
+import { collect } from '../support/collect';
+import { TEST_AUTH_SECRET, TEST_MASTER_KEY } from '../support/graphql-client';
+import { describeOn, pgliteTarget, postgresTarget, StoreTarget } from '../support/targets';
+
+const OPTIONS: DemoOptions = { networks: 4, years: 0.5, seed: 11, until: '2025-06-30' };
+const NETWORKS = `{ networks { id name method municipality size meetingsHeld neighboursInvolved outsideContacts
+  members(includeFormer: true) { participantId displayName role joinedOn leftOn invitedBy meetingsAttended } } }`;
+
+/** What two runs of one history must share: every event but the sealed personal text (sealed anew each time, with a fresh nonce). */
+const withoutSealedText = (event: RecordedEvent) => {
+  const { personal: _sealed, ...data } = event.data as Record<string, unknown>;
+  return { type: event.type, streamId: event.streamId, revision: event.streamRevision, data };
+};
+
+function demoOnStore(target: StoreTarget): void {
+  describeOn(target, 'The demo history', () => {
+    const apis: RunningApi[] = [];
+    const start = async (label: string) => {
+      const api = await startApi(target, label);
+      apis.push(api);
+      return api;
+    };
+    const networksSeenBy = async (api: RunningApi) => {
+      const answer = await api.graphql<{ networks: unknown[] }>(NETWORKS, {}, await api.token('leader-1', ['PROJECT_LEADER']));
+      if (answer.errors) throw new Error(JSON.stringify(answer.errors));
+      return answer.data!.networks;
+    };
+    afterAll(() => Promise.all(apis.map((api) => api.close())));
+
+    it('is written through the API for all four methods, and the same options write the same history again', async () => {
+      const [first, second] = [await start('demo-a'), await start('demo-b')];
+      const sent = await loadDemo(first.app as NestFastifyApplication, OPTIONS);
+      expect(sent).toBe(await countDemoMutations(OPTIONS));
+      expect(await loadDemo(second.app as NestFastifyApplication, OPTIONS)).toBe(sent);
+      const [a, b] = [await collect(first.store.readAll()), await collect(second.store.readAll())];
+      expect(b.map(withoutSealedText)).toEqual(a.map(withoutSealedText));
+      // Every event came through a request, as a coach or the project leader.
+      expect(new Set(a.map((event) => event.metadata.actorId))).toEqual(
+        new Set(['demo-projectleider', 'demo-coach-1', 'demo-coach-2', 'demo-coach-3', 'demo-coach-4']),
+      );
+      const types = new Set(a.map((event) => event.type));
+      for (const type of [
+        'NetworkStarted',
+        'FacilitatorAssigned',
+        'ParticipantJoined',
+        'ParticipantLeft',
+        'NeighbourInvolved',
+        'NeighbourGuided',
+        'MeetingHeld',
+        'AbsenceFollowedUp',
+        'ContactOutsideMeetingsReported',
+        'HelpExchanged',
+        'CoreQuestionsAnswered',
+        'PlanAgreed',
+        'AgreementCompleted',
+        'HelpQuestionRegistered',
+        'HelpQuestionBundled',
+        'ReferredToBuddyProgramme',
+        'IndividualSupportSet',
+        'SupportScaledDown',
+        'OutcomeMeasured',
+        'ReferralClosed',
+      ])
+        expect({ type, written: types.has(type) }).toEqual({ type, written: true });
+      // Samenkracht: the atelier's circle grows by invitation.
+      expect(a.some((event) => event.type === 'ParticipantJoined' && typeof event.data.invitedBy === 'string')).toBe(true);
+      // Read back, names and all, the two stores answer alike.
+      const networks = await networksSeenBy(first);
+      expect(networks.map((network) => (network as { method: string }).method).sort()).toEqual([
+        'ATELIER',
+        'PEER_NETWORK',
+        'QUESTION_GROUP',
+        'SUPPORT_CIRCLE',
+      ]);
+      expect(await networksSeenBy(second)).toEqual(networks);
+      expect(await countDemoMutations({ ...OPTIONS, seed: 12 })).not.toBe(sent);
+    });
+
+    it('is written on a first start unless KRING_DEMO=off, in production only with KRING_DEMO=on, never into a store that holds events', async () => {
+      const api = await start('demo-start');
+      const app = api.app as NestFastifyApplication;
+      expect(await loadDemoOnFirstStart(app, { KRING_DEMO: 'off' })).toBeUndefined();
+      expect(await loadDemoOnFirstStart(app, { NODE_ENV: 'production' })).toBeUndefined();
+      await expect(loadDemoOnFirstStart(app, { KRING_DEMO: 'yes' })).rejects.toThrow('KRING_DEMO is "on" or "off"; got "yes"');
+      expect(await api.store.headPosition()).toBe(0n);
+      const load = await loadDemoOnFirstStart(app, {});
+      expect(await load!.written).toBe(await countDemoMutations({ networks: 4, years: 1, seed: 1, until: api.app.get(Clock).today() }));
+      expect((await networksSeenBy(api)).length).toBe(4);
+      expect(await loadDemoOnFirstStart(app, { KRING_DEMO: 'on' })).toBeUndefined();
+    });
+  });
+}
+
+demoOnStore(pgliteTarget);
+demoOnStore(postgresTarget);
+
+describe('kring demo (the command line)', () => {
+  it('takes its options with sensible defaults and says what is wrong with a bad one', () => {
+    expect(demoOptions({}, '2026-11-23')).toEqual({ networks: 8, years: 1, seed: 1, until: '2026-11-23' });
+    expect(demoOptions({ networks: '12', years: '2.5', seed: '7', until: '2024-12-31' }, '2026-11-23')).toEqual({
+      networks: 12,
+      years: 2.5,
+      seed: 7,
+      until: '2024-12-31',
+    });
+    expect(() => demoOptions({ networks: '0' }, '2026-11-23')).toThrow(
+      new UsageError('--networks is a whole number from 1 to 10000; got "0"'),
+    );
+    expect(() => demoOptions({ years: 'veel' }, '2026-11-23')).toThrow(new UsageError('--years is from 0.25 to 10; got "veel"'));
+    expect(() => demoOptions({ until: '2026-13-01' }, '2026-11-23')).toThrow(UsageError);
+  });
+
+  it('writes into an empty store only', async () => {
+    const fresh = await pgliteTarget.fresh('demo-cli');
+    const said: string[] = [];
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, {
+        KRING_DATA_DIR: fresh.env.KRING_DATA_DIR,
+        KRING_DATABASE_URL: '',
+        KRING_AUTH_SECRET: TEST_AUTH_SECRET,
+        KRING_MASTER_KEY: TEST_MASTER_KEY,
+      });
+      await runDemo({ ...OPTIONS, networks: 1 }, (text) => said.push(text));
+      expect(said).toEqual([
+        expect.stringMatching(
+          /^Demo written: 1 networks over 0.5 year\(s\) up to 2025-06-30 \(seed 11\), \d+ mutations in [\d.]+ s, log head \d+\.$/,
+        ),
+      ]);
+      await expect(runDemo(OPTIONS, () => undefined)).rejects.toThrow(/already holds \d+ events; the demo goes into an empty one/);
+    } finally {
+      process.env = saved;
+      await fresh.dispose();
+    }
+  });
+});
