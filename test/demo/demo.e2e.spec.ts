@@ -1,7 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RecordedEvent } from '@kring/event-store';
 import { demoOptions, runDemo } from '../../apps/cli/src/demo-command';
+import { impactOptions, impactText } from '../../apps/cli/src/impact-command';
 import { UsageError } from '../../apps/cli/src/usage-error';
+import { IMPACT_COLUMNS } from '@kring/domain';
 import type { DemoOptions } from '../../apps/api/src/demo/demo-history';
 import { countDemoMutations, loadDemo } from '../../apps/api/src/demo/demo-loader';
 import { loadDemoOnFirstStart } from '../../apps/api/src/demo/demo-on-start';
@@ -83,6 +85,32 @@ function demoOnStore(target: StoreTarget): void {
       ]);
       expect(await networksSeenBy(second)).toEqual(networks);
       expect(await countDemoMutations({ ...OPTIONS, seed: 12 })).not.toBe(sent);
+
+      // Two evaluators replaying the same history get the same bytes, and the API's impact query the same figures.
+      for (const format of ['json', 'csv'] as const) {
+        const question = impactOptions({ from: '2025-01-01', to: '2025-06-30', by: 'method', format });
+        expect(await impactText(second.store, question)).toBe(await impactText(first.store, question));
+      }
+      const report = JSON.parse(await impactText(first.store, impactOptions({ from: '2025-01-01', to: '2025-06-30', by: 'method' })));
+      expect(report.groups.map((group: { group: string }) => group.group)).toEqual([
+        'ATELIER',
+        'PEER_NETWORK',
+        'QUESTION_GROUP',
+        'SUPPORT_CIRCLE',
+      ]);
+      expect(report.total.meetings).toBeGreaterThan(0);
+      // As the system knew it before anything was recorded: nothing.
+      const before = JSON.parse(
+        await impactText(first.store, impactOptions({ from: '2025-01-01', to: '2025-06-30', 'as-of': '2000-01-01T00:00:00Z' })),
+      );
+      expect([before.total.networks, before.total.meetings, before.total.peopleWithSupport]).toEqual([0, 0, 0]);
+      const evaluator = await first.token('evaluator-1', ['EVALUATOR']);
+      const served = await first.graphql<{ impact: unknown }>(
+        `{ impact(from: "2025-01-01", to: "2025-06-30", by: method) { from to by groups { ${IMPACT_COLUMNS.join(' ')} } total { ${IMPACT_COLUMNS.join(' ')} } } }`,
+        {},
+        evaluator,
+      );
+      expect(served).toEqual({ data: { impact: report } });
     });
 
     it('is written on a first start unless KRING_DEMO=off, in production only with KRING_DEMO=on, never into a store that holds events', async () => {
@@ -102,6 +130,39 @@ function demoOnStore(target: StoreTarget): void {
 
 demoOnStore(pgliteTarget);
 demoOnStore(postgresTarget);
+
+describe('kring impact (the command line)', () => {
+  it('takes a period, a grouping, a format and an instant, and says what is wrong with a bad one', () => {
+    expect(impactOptions({ from: '2025-01-01', to: '2025-12-31' })).toEqual({
+      from: '2025-01-01',
+      to: '2025-12-31',
+      by: null,
+      format: 'json',
+      asOf: undefined,
+    });
+    expect(impactOptions({ from: '2025-01-01', to: '2025-12-31', by: 'funding', format: 'csv', 'as-of': '2026-01-01T00:00:00Z' })).toEqual({
+      from: '2025-01-01',
+      to: '2025-12-31',
+      by: 'funding',
+      format: 'csv',
+      asOf: new Date('2026-01-01T00:00:00Z'),
+    });
+    expect(() => impactOptions({ to: '2025-12-31' })).toThrow(new UsageError('--from is required (a date, YYYY-MM-DD)'));
+    expect(() => impactOptions({ from: '2025-02-30', to: '2025-12-31' })).toThrow(
+      new UsageError('--from is a date (YYYY-MM-DD); got "2025-02-30"'),
+    );
+    expect(() => impactOptions({ from: '2025-12-31', to: '2025-01-01' })).toThrow(
+      new UsageError('--from (2025-12-31) is after --to (2025-01-01)'),
+    );
+    expect(() => impactOptions({ from: '2025-01-01', to: '2025-12-31', by: 'gemeente' })).toThrow(
+      new UsageError('--by is one of municipality, method, funding, cohort; got "gemeente"'),
+    );
+    expect(() => impactOptions({ from: '2025-01-01', to: '2025-12-31', format: 'html' })).toThrow(
+      new UsageError('--format is one of json, csv; got "html"'),
+    );
+    expect(() => impactOptions({ from: '2025-01-01', to: '2025-12-31', 'as-of': 'gisteren' })).toThrow(UsageError);
+  });
+});
 
 describe('kring demo (the command line)', () => {
   it('takes its options with sensible defaults and says what is wrong with a bad one', () => {

@@ -26,6 +26,7 @@ const ALLOWED: Record<string, Role[]> = {
   scaleDownSummary: ['PROJECT_LEADER', 'EVALUATOR'],
   referrals: STAFF,
   referralSummary: ['PROJECT_LEADER', 'EVALUATOR'],
+  impact: ['PROJECT_LEADER', 'EVALUATOR'],
   whoKnew: ['AUDITOR'],
   accessLog: ['AUDITOR'],
   verifyAccessLog: ['AUDITOR'],
@@ -197,6 +198,7 @@ function authorizationOverHttp(target: StoreTarget): void {
       scaleDownSummary: () => ({ query: '{ scaleDownSummary { participantsWithSupport } }' }),
       referrals: () => ({ query: '{ referrals { id } }' }),
       referralSummary: () => ({ query: '{ referralSummary { programme } }' }),
+      impact: () => ({ query: '{ impact(from: "2024-01-01", to: "2024-12-31") { total { networks } } }' }),
       whoKnew: () => ({
         query: 'query($id: ID!) { whoKnew(participantId: $id, topic: "schulden") { personId } }',
         variables: { id: world.pa1 },

@@ -7,6 +7,7 @@ import { CommandsModule } from './commands/commands.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { GraphqlApiModule } from './graphql/graphql-api.module';
 import { HealthModule } from './health/health.module';
+import { ImpactModule } from './impact/impact.module';
 import { NetworkModule } from './network/network.module';
 import { ParticipantModule } from './participant/participant.module';
 import { PrivacyModule } from './privacy/privacy.module';
@@ -28,6 +29,7 @@ import { ReferralModule } from './referral/referral.module';
     NetworkModule,
     ParticipantModule,
     ReferralModule,
+    ImpactModule,
   ],
 })
 export class AppModule {}

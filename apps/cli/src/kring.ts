@@ -5,10 +5,12 @@
  *   npm run kring -- verify-access-log [--anchor <position>:<hash>] [--json]
  *   npm run kring -- access-log-head [--json]
  *   npm run kring -- demo [--networks 8] [--years 1] [--seed 1] [--until YYYY-MM-DD]
+ *   npm run kring -- impact --from YYYY-MM-DD --to YYYY-MM-DD [--by municipality|method|funding|cohort] [--format json|csv] [--as-of <instant>]
  */
 import { parseArgs } from 'node:util';
 import { DataDirLockedError, describeEventStoreConfig, eventStoreConfigFromEnv, openEventStoreWithSql } from '@kring/event-store';
 import { AccessLogVerifier } from '../../api/src/access/access-log-verifier';
+import { impactOptions, impactText } from './impact-command';
 import { UsageError } from './usage-error';
 
 const USAGE = `Usage: npm run kring -- <command> [options]
@@ -24,6 +26,13 @@ Commands:
       --years <y>      how many years of history (default 1, from 0.25 to 10)
       --seed <s>       which history (default 1)
       --until <date>   its last day (default today)
+  impact              the evaluators' figures over a period, replayed from the log (the API's impact
+                      query gives the same): growth and retention, attendance, contacts outside
+                      meetings, scaled-down support, referrals, DJG-6 and ZRM change
+      --from, --to <date>   the period (dates inside the events place them in it)
+      --by <grouping>       municipality, method, funding or cohort (default: one total)
+      --format <json|csv>   default json; the same log and options give the same bytes
+      --as-of <instant>     only events recorded by then (the log as the system knew it)
 
 Options:
   --json              one JSON object on standard output instead of sentences
@@ -65,6 +74,31 @@ async function main(): Promise<number> {
     // Loaded only here: it starts the whole API. The command line's "today" is the machine's; the history itself never reads a clock.
     const { demoOptions, runDemo } = await import('./demo-command');
     await runDemo(demoOptions(values, new Date().toISOString().slice(0, 10)), (text) => process.stdout.write(`${text}\n`));
+    return 0;
+  }
+  if (process.argv[2] === 'impact') {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: process.argv.slice(3),
+        options: {
+          from: { type: 'string' },
+          to: { type: 'string' },
+          by: { type: 'string' },
+          format: { type: 'string' },
+          'as-of': { type: 'string' },
+        },
+      }));
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const options = impactOptions(values);
+    const { store } = await openEventStoreWithSql(eventStoreConfigFromEnv());
+    try {
+      process.stdout.write(await impactText(store, options));
+    } finally {
+      await store.close();
+    }
     return 0;
   }
   const { command, anchor, json } = parse(process.argv.slice(2));

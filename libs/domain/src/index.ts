@@ -18,3 +18,4 @@ export * from './access/read-model';
 export * from './authorization/scope';
 export * from './authorization/roles';
 export * from './access/purposes';
+export * from './impact/impact';

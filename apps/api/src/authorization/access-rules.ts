@@ -58,6 +58,7 @@ export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
   'Query.scaleDownSummary': { roles: SUMMARIES },
   'Query.referrals': { roles: { [Role.PROJECT_LEADER]: 'everything', [Role.FACILITATOR]: 'own lists' } },
   'Query.referralSummary': { roles: SUMMARIES },
+  'Query.impact': { roles: SUMMARIES },
   'Query.whoKnew': { roles: AUDIT },
   'Query.accessLog': { roles: AUDIT },
   'Query.verifyAccessLog': { roles: AUDIT },

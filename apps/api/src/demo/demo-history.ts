@@ -25,6 +25,8 @@ export interface DemoActor {
 export type SendMutation = (mutation: string, input: Record<string, unknown>, actor: DemoActor) => Promise<string>;
 
 export const DEMO_METHODS = ['PEER_NETWORK', 'SUPPORT_CIRCLE', 'ATELIER', 'QUESTION_GROUP'] as const;
+/** Weekly peer networks and ateliers, a fortnightly question group, a steunkring every four weeks. */
+const CADENCE_WEEKS = { PEER_NETWORK: 1, SUPPORT_CIRCLE: 4, ATELIER: 1, QUESTION_GROUP: 2 } as const;
 const MUNICIPALITIES = ['Baarn', 'Soest', 'Zwolle', 'Amersfoort', 'Eemnes'];
 const FUNDING = ['SUBSIDIE', 'BESCHIKKING', 'INDICATIE'] as const;
 const FIRST_NAMES = [
@@ -143,7 +145,7 @@ export async function writeDemoHistory(options: DemoOptions, send: SendMutation)
         municipality,
         purpose: method === 'QUESTION_GROUP' ? 'samen een hulpvraag aanpakken' : 'eenzaamheid bestrijden',
         funding: pick(FUNDING),
-        cadenceWeeks: { PEER_NETWORK: 1, SUPPORT_CIRCLE: 4, ATELIER: 1, QUESTION_GROUP: 2 }[method],
+        cadenceWeeks: CADENCE_WEEKS[method],
         ...(focal ? { focalParticipantId: focal.id } : {}),
         startedOn,
       },
@@ -176,23 +178,25 @@ export async function writeDemoHistory(options: DemoOptions, send: SendMutation)
     }
 
     // Who joins when: a steady start for peer networks and question groups, a circle chosen by the resident, an atelier that doubles.
-    const joinPlan: Array<{ week: number; role: string; invitedBy?: () => Person }> = [];
+    const joinPlan: Array<{ week: number; role: string }> = [];
     if (method === 'PEER_NETWORK' || method === 'QUESTION_GROUP') {
       const count = between(6, 9);
       for (let i = 0; i < count; i++)
         joinPlan.push({ week: i < 4 ? 0 : between(1, Math.max(1, Math.min(weeksLeft - 1, 20))), role: 'PARTICIPANT' });
       if (method === 'PEER_NETWORK') joinPlan.push({ week: 0, role: 'EXPERIENCE_EXPERT' });
     } else if (method === 'SUPPORT_CIRCLE') {
-      for (let i = 0; i < between(3, 5); i++) joinPlan.push({ week: between(0, 3), role: 'CIRCLE_MEMBER' });
+      const count = between(3, 5);
+      for (let i = 0; i < count; i++) joinPlan.push({ week: between(0, 3), role: 'CIRCLE_MEMBER' });
       joinPlan.push({ week: between(0, 3), role: 'PROFESSIONAL' });
     } else {
-      for (let i = 0; i < between(2, 3); i++) joinPlan.push({ week: 0, role: 'PARTICIPANT' });
+      const count = between(2, 3);
+      for (let i = 0; i < count; i++) joinPlan.push({ week: 0, role: 'PARTICIPANT' });
     }
     joinPlan.sort((a, b) => a.week - b.week);
     const neighbourWeeks =
       method === 'PEER_NETWORK' || method === 'QUESTION_GROUP' ? [between(2, 8), ...(chance(0.5) ? [between(9, 20)] : [])] : [];
     const programmeMeetings = method === 'ATELIER' ? 4 : Infinity;
-    const cadence = { PEER_NETWORK: 1, SUPPORT_CIRCLE: 4, ATELIER: 1, QUESTION_GROUP: 2 }[method];
+    const cadence = CADENCE_WEEKS[method];
     const referrals: Array<{ id: string; closeWeek: number; status: string }> = [];
     const guidance: Array<{ week: number; id: string }> = [];
     let meetings = 0;
@@ -209,7 +213,7 @@ export async function writeDemoHistory(options: DemoOptions, send: SendMutation)
         members.push(p);
         if (joining.role === 'PARTICIPANT') await startCare(p, dayOf(week));
       }
-      for (const _ of neighbourWeeks.filter((w) => w === week)) {
+      for (let i = neighbourWeeks.filter((w) => w === week).length; i > 0; i--) {
         const neighbour = await person(week);
         await run('involveNeighbour', { networkId, participantId: neighbour.id, offer: pick(OFFERS), involvedOn: dayOf(week) }, coach);
         members.push(neighbour);

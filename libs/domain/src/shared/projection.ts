@@ -90,7 +90,12 @@ export function asProjected<Event extends ProjectedEvent>(
   projection: ProjectionDefinition<Event, ReadonlyArray<AnyCollection>>,
   event: StoredEvent,
 ): Event {
-  checkEvent(projection.events, event);
+  return asEventOf<Event>(projection.events, event);
+}
+
+/** The stored event as one of `Event`s, once checked against their schemas (MalformedEventError if it does not fit). */
+export function asEventOf<Event extends ProjectedEvent>(schemas: Readonly<Record<Event['type'], AnySchema>>, event: StoredEvent): Event {
+  checkEvent(schemas, event);
   // Checked against the schema the compiler checked against Event's own type.
   return event as unknown as Event;
 }

@@ -1,0 +1,46 @@
+import { SingleBar } from 'cli-progress';
+import { IMPACT_GROUPINGS, impactCsv, type ImpactGrouping } from '@kring/domain';
+import type { EventStore } from '@kring/event-store';
+import { type ImpactQuestion, impactOfLog } from '../../api/src/impact/impact-of-log';
+import { UsageError } from './usage-error';
+
+export const IMPACT_FORMATS = ['json', 'csv'] as const;
+export type ImpactFormat = (typeof IMPACT_FORMATS)[number];
+
+const isGrouping = (value: string): value is ImpactGrouping => (IMPACT_GROUPINGS as readonly string[]).includes(value);
+const isFormat = (value: string): value is ImpactFormat => (IMPACT_FORMATS as readonly string[]).includes(value);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `kring impact`'s options, each refused with a sentence when it cannot be right. */
+export function impactOptions(values: { from?: string; to?: string; by?: string; format?: string; 'as-of'?: string }): ImpactQuestion & {
+  format: ImpactFormat;
+} {
+  const date = (name: 'from' | 'to') => {
+    const text = values[name];
+    if (text === undefined) throw new UsageError(`--${name} is required (a date, YYYY-MM-DD)`);
+    if (!ISO_DATE.test(text) || Number.isNaN(Date.parse(text)) || new Date(text).toISOString().slice(0, 10) !== text)
+      throw new UsageError(`--${name} is a date (YYYY-MM-DD); got "${text}"`);
+    return text;
+  };
+  const [from, to] = [date('from'), date('to')];
+  if (from > to) throw new UsageError(`--from (${from}) is after --to (${to})`);
+  const by = values.by;
+  if (by !== undefined && !isGrouping(by)) throw new UsageError(`--by is one of ${IMPACT_GROUPINGS.join(', ')}; got "${by}"`);
+  const format = values.format ?? 'json';
+  if (!isFormat(format)) throw new UsageError(`--format is one of ${IMPACT_FORMATS.join(', ')}; got "${format}"`);
+  const asOfText = values['as-of'];
+  const asOf = asOfText === undefined ? undefined : new Date(asOfText);
+  if (asOf && (Number.isNaN(asOf.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(asOfText!)))
+    throw new UsageError(`--as-of is an instant with its offset, e.g. 2025-01-01T00:00:00Z; got "${asOfText}"`);
+  return { from, to, by: by ?? null, format, asOf };
+}
+
+/** The report in the chosen format: the same log and options give the same bytes. */
+export async function impactText(store: EventStore, options: ReturnType<typeof impactOptions>): Promise<string> {
+  const head = await store.headPosition();
+  const bar = process.stderr.isTTY ? new SingleBar({ format: 'impact {bar} {value}/{total} events', stream: process.stderr }) : undefined;
+  bar?.start(Number(head), 0);
+  const report = await impactOfLog(store, options, (read) => bar?.update(read));
+  bar?.stop();
+  return options.format === 'csv' ? impactCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
+}

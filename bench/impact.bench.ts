@@ -1,0 +1,63 @@
+/**
+ * npm run bench:impact [-- --events 1000000 --adapters pglite,postgres]
+ *
+ * Per store: generates a realistic log (test/support/realistic-log.ts), then in the same run reads the
+ * whole log through the port (the raw read-all rate) and computes `kring impact` over it (read and
+ * fold, by method), against a target of >= 0.5 of read-all. Prints progress, then one JSON line per store.
+ */
+import { parseArgs } from 'node:util';
+import { openEventStore } from '@kring/event-store';
+import { impactOfLog } from '../apps/api/src/impact/impact-of-log';
+import { generateRealisticLog } from '../test/support/realistic-log';
+import { pgliteTarget, postgresTarget, StoreTarget } from '../test/support/targets';
+import { log, perSec } from './support';
+
+const { values: args } = parseArgs({
+  options: { events: { type: 'string', default: '1000000' }, adapters: { type: 'string', default: 'pglite,postgres' } },
+});
+const EVENTS = Number(args.events);
+
+async function benchStore(target: StoreTarget) {
+  const fresh = await target.fresh('bench-impact');
+  const store = await openEventStore(fresh.config);
+  try {
+    log(`\n== ${target.adapter}: generating a log of ${EVENTS} events`);
+    const total = await generateRealisticLog(store, EVENTS);
+    const readStarted = performance.now();
+    let read = 0;
+    for await (const _ of store.readAll({ batchSize: 5000 })) read++;
+    const readAllMs = performance.now() - readStarted;
+    log(`read-all through the port      ${perSec(read, readAllMs)} events/s`);
+    const impactStarted = performance.now();
+    const report = await impactOfLog(store, { from: '2021-01-01', to: '2023-12-31', by: 'method' });
+    const impactMs = performance.now() - impactStarted;
+    log(
+      `impact over the whole log      ${perSec(total, impactMs)} events/s (${(impactMs / readAllMs).toFixed(2)}x read-all's time; target: rate >= 0.5 of read-all)`,
+    );
+    log(`  ${report.total.networks} networks, ${report.total.meetings} meetings, ${report.total.membersAtEnd} members at the end`);
+    return {
+      adapter: target.adapter,
+      events: total,
+      readAllEventsPerSec: perSec(read, readAllMs),
+      impactEventsPerSec: perSec(total, impactMs),
+      impactRatioToReadAll: Number((readAllMs / impactMs).toFixed(2)),
+      impactSeconds: Number((impactMs / 1000).toFixed(1)),
+      readAllSeconds: Number((readAllMs / 1000).toFixed(1)),
+    };
+  } finally {
+    await store.close();
+    await fresh.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const targets = { pglite: pgliteTarget, postgres: postgresTarget };
+  const results = [];
+  for (const name of args.adapters!.split(',')) results.push(await benchStore(targets[name as keyof typeof targets]));
+  for (const result of results) log(JSON.stringify(result));
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench:impact failed: ${error.stack}\n`);
+  process.exit(1);
+});
