@@ -1,7 +1,11 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RecordedEvent } from '@kring/event-store';
 import { demoOptions, runDemo } from '../../apps/cli/src/demo-command';
-import { impactOptions, impactText } from '../../apps/cli/src/impact-command';
+import { exportedEvents, exportForEvaluation } from '../../apps/cli/src/export-command';
+import { impactOptions, impactText, logOf } from '../../apps/cli/src/impact-command';
 import { UsageError } from '../../apps/cli/src/usage-error';
 import { IMPACT_COLUMNS } from '@kring/domain';
 import type { DemoOptions } from '../../apps/api/src/demo/demo-history';
@@ -13,7 +17,7 @@ import { collect } from '../support/collect';
 import { TEST_AUTH_SECRET, TEST_MASTER_KEY } from '../support/graphql-client';
 import { describeOn, pgliteTarget, postgresTarget, StoreTarget } from '../support/targets';
 
-const OPTIONS: DemoOptions = { networks: 4, years: 0.5, seed: 11, until: '2025-06-30' };
+const OPTIONS: DemoOptions = { networks: 4, years: 0.5, seed: 3, until: '2025-06-30' };
 const NETWORKS = `{ networks { id name method municipality size meetingsHeld neighboursInvolved outsideContacts
   members(includeFormer: true) { participantId displayName role joinedOn leftOn invitedBy meetingsAttended } } }`;
 
@@ -38,7 +42,7 @@ function demoOnStore(target: StoreTarget): void {
     };
     afterAll(() => Promise.all(apis.map((api) => api.close())));
 
-    it('is written through the API for all four methods, and the same options write the same history again', async () => {
+    it('is written through the API for all four methods, the same options write it again, and its figures are the same from either store, the impact query and an export', async () => {
       const [first, second] = [await start('demo-a'), await start('demo-b')];
       const sent = await loadDemo(first.app as NestFastifyApplication, OPTIONS);
       expect(sent).toBe(await countDemoMutations(OPTIONS));
@@ -89,9 +93,11 @@ function demoOnStore(target: StoreTarget): void {
       // Two evaluators replaying the same history get the same bytes, and the API's impact query the same figures.
       for (const format of ['json', 'csv'] as const) {
         const question = impactOptions({ from: '2025-01-01', to: '2025-06-30', by: 'method', format });
-        expect(await impactText(second.store, question)).toBe(await impactText(first.store, question));
+        expect(await impactText(await logOf(second.store), question)).toBe(await impactText(await logOf(first.store), question));
       }
-      const report = JSON.parse(await impactText(first.store, impactOptions({ from: '2025-01-01', to: '2025-06-30', by: 'method' })));
+      const report = JSON.parse(
+        await impactText(await logOf(first.store), impactOptions({ from: '2025-01-01', to: '2025-06-30', by: 'method' })),
+      );
       expect(report.groups.map((group: { group: string }) => group.group)).toEqual([
         'ATELIER',
         'PEER_NETWORK',
@@ -101,9 +107,46 @@ function demoOnStore(target: StoreTarget): void {
       expect(report.total.meetings).toBeGreaterThan(0);
       // As the system knew it before anything was recorded: nothing.
       const before = JSON.parse(
-        await impactText(first.store, impactOptions({ from: '2025-01-01', to: '2025-06-30', 'as-of': '2000-01-01T00:00:00Z' })),
+        await impactText(
+          await logOf(first.store),
+          impactOptions({ from: '2025-01-01', to: '2025-06-30', 'as-of': '2000-01-01T00:00:00Z' }),
+        ),
       );
       expect([before.total.networks, before.total.meetings, before.total.peopleWithSupport]).toEqual([0, 0, 0]);
+      // An evaluation export gives the same figures, and holds nothing personal: no name, no id of the store, no staff, no free text.
+      const dir = await mkdtemp(join(tmpdir(), 'kring-export-'));
+      try {
+        // Read first: reading names writes access-log entries, which would move the head between the two exports below.
+        const members = (await networksSeenBy(first)) as Array<{ members: Array<{ displayName: string }> }>;
+        const file = join(dir, 'export.jsonl');
+        await exportForEvaluation(first.store, file);
+        for (const by of [undefined, 'method', 'municipality', 'funding', 'cohort']) {
+          const question = impactOptions({ from: '2025-01-01', to: '2025-06-30', by });
+          expect(await impactText({ events: exportedEvents(file) }, question)).toBe(await impactText(await logOf(first.store), question));
+        }
+        const exported = await readFile(file, 'utf8');
+        const secrets = [
+          ...members.flatMap((network) => network.members.map((member) => member.displayName)),
+          ...a.flatMap((event) => (typeof event.data.participantId === 'string' ? [event.data.participantId] : [])),
+          'demo-coach',
+          'demo-projectleider',
+          'koffie',
+          'verhuisd',
+          'Samen Sterk',
+          'eenzaamheid',
+        ];
+        expect(secrets.length).toBeGreaterThan(40);
+        expect(secrets.filter((secret) => exported.includes(secret))).toEqual([]);
+        await exportForEvaluation(first.store, join(dir, 'again.jsonl'));
+        expect(await readFile(join(dir, 'again.jsonl'), 'utf8')).toBe(exported);
+        await writeFile(join(dir, 'other.jsonl'), '{"hello":"world"}\n');
+        await expect(
+          impactText({ events: exportedEvents(join(dir, 'other.jsonl')) }, impactOptions({ from: '2025-01-01', to: '2025-06-30' })),
+        ).rejects.toThrow('is not a Kring evaluation export');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+
       const evaluator = await first.token('evaluator-1', ['EVALUATOR']);
       const served = await first.graphql<{ impact: unknown }>(
         `{ impact(from: "2025-01-01", to: "2025-06-30", by: method) { from to by groups { ${IMPACT_COLUMNS.join(' ')} } total { ${IMPACT_COLUMNS.join(' ')} } } }`,
@@ -194,7 +237,7 @@ describe('kring demo (the command line)', () => {
       await runDemo({ ...OPTIONS, networks: 1 }, (text) => said.push(text));
       expect(said).toEqual([
         expect.stringMatching(
-          /^Demo written: 1 networks over 0.5 year\(s\) up to 2025-06-30 \(seed 11\), \d+ mutations in [\d.]+ s, log head \d+\.$/,
+          /^Demo written: 1 networks over 0.5 year\(s\) up to 2025-06-30 \(seed 3\), \d+ mutations in [\d.]+ s, log head \d+\.$/,
         ),
       ]);
       await expect(runDemo(OPTIONS, () => undefined)).rejects.toThrow(/already holds \d+ events; the demo goes into an empty one/);

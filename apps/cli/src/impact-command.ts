@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
-import { IMPACT_GROUPINGS, impactCsv, type ImpactGrouping } from '@kring/domain';
+import { IMPACT_GROUPINGS, impactCsv, type ImpactGrouping, type StoredEvent } from '@kring/domain';
 import type { EventStore } from '@kring/event-store';
-import { type ImpactQuestion, impactOfLog } from '../../api/src/impact/impact-of-log';
+import { type ImpactQuestion, impactOfEvents } from '../../api/src/impact/impact-of-log';
 import { UsageError } from './usage-error';
 
 export const IMPACT_FORMATS = ['json', 'csv'] as const;
@@ -10,6 +10,15 @@ export type ImpactFormat = (typeof IMPACT_FORMATS)[number];
 const isGrouping = (value: string): value is ImpactGrouping => (IMPACT_GROUPINGS as readonly string[]).includes(value);
 const isFormat = (value: string): value is ImpactFormat => (IMPACT_FORMATS as readonly string[]).includes(value);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** An instant with its offset, or undefined when not given. */
+export function asOfOption(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const asOf = new Date(text);
+  if (Number.isNaN(asOf.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(text))
+    throw new UsageError(`--as-of is an instant with its offset, e.g. 2025-01-01T00:00:00Z; got "${text}"`);
+  return asOf;
+}
 
 /** `kring impact`'s options, each refused with a sentence when it cannot be right. */
 export function impactOptions(values: { from?: string; to?: string; by?: string; format?: string; 'as-of'?: string }): ImpactQuestion & {
@@ -28,19 +37,24 @@ export function impactOptions(values: { from?: string; to?: string; by?: string;
   if (by !== undefined && !isGrouping(by)) throw new UsageError(`--by is one of ${IMPACT_GROUPINGS.join(', ')}; got "${by}"`);
   const format = values.format ?? 'json';
   if (!isFormat(format)) throw new UsageError(`--format is one of ${IMPACT_FORMATS.join(', ')}; got "${format}"`);
-  const asOfText = values['as-of'];
-  const asOf = asOfText === undefined ? undefined : new Date(asOfText);
-  if (asOf && (Number.isNaN(asOf.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(asOfText!)))
-    throw new UsageError(`--as-of is an instant with its offset, e.g. 2025-01-01T00:00:00Z; got "${asOfText}"`);
+  const asOf = asOfOption(values['as-of']);
   return { from, to, by: by ?? null, format, asOf };
 }
 
-/** The report in the chosen format: the same log and options give the same bytes. */
-export async function impactText(store: EventStore, options: ReturnType<typeof impactOptions>): Promise<string> {
-  const head = await store.headPosition();
-  const bar = process.stderr.isTTY ? new SingleBar({ format: 'impact {bar} {value}/{total} events', stream: process.stderr }) : undefined;
-  bar?.start(Number(head), 0);
-  const report = await impactOfLog(store, options, (read) => bar?.update(read));
+/** The report in the chosen format, from the log or an export of it: the same events and options give the same bytes. */
+export async function impactText(
+  source: { events: AsyncIterable<StoredEvent>; total?: bigint },
+  options: ReturnType<typeof impactOptions>,
+): Promise<string> {
+  const bar =
+    process.stderr.isTTY && source.total !== undefined
+      ? new SingleBar({ format: 'impact {bar} {value}/{total} events', stream: process.stderr })
+      : undefined;
+  bar?.start(Number(source.total), 0);
+  const report = await impactOfEvents(source.events, options, (read) => bar?.update(read));
   bar?.stop();
   return options.format === 'csv' ? impactCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
 }
+
+/** The whole log of a store as an impact source. */
+export const logOf = async (store: EventStore) => ({ events: store.readAll({ batchSize: 5000 }), total: await store.headPosition() });

@@ -5,12 +5,14 @@
  *   npm run kring -- verify-access-log [--anchor <position>:<hash>] [--json]
  *   npm run kring -- access-log-head [--json]
  *   npm run kring -- demo [--networks 8] [--years 1] [--seed 1] [--until YYYY-MM-DD]
- *   npm run kring -- impact --from YYYY-MM-DD --to YYYY-MM-DD [--by municipality|method|funding|cohort] [--format json|csv] [--as-of <instant>]
+ *   npm run kring -- impact --from YYYY-MM-DD --to YYYY-MM-DD [--by municipality|method|funding|cohort] [--format json|csv] [--as-of <instant>] [--from-export FILE]
+ *   npm run kring -- export --pseudonymised --out FILE [--as-of <instant>]
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DataDirLockedError, describeEventStoreConfig, eventStoreConfigFromEnv, openEventStoreWithSql } from '@kring/event-store';
 import { AccessLogVerifier } from '../../api/src/access/access-log-verifier';
-import { impactOptions, impactText } from './impact-command';
+import { exportedEvents, exportForEvaluation } from './export-command';
+import { asOfOption, impactOptions, impactText, logOf } from './impact-command';
 import { UsageError } from './usage-error';
 
 const USAGE = `Usage: npm run kring -- <command> [options]
@@ -33,6 +35,12 @@ Commands:
       --by <grouping>       municipality, method, funding or cohort (default: one total)
       --format <json|csv>   default json; the same log and options give the same bytes
       --as-of <instant>     only events recorded by then (the log as the system knew it)
+      --from-export <file>  from an evaluation export instead of the store: the same figures
+  export              an evaluation export (JSON Lines): the events impact needs, no names or free
+                      text, people who consented as stable keyed pseudonyms, others as numbered tokens
+      --pseudonymised       required: the only kind of export there is
+      --out <file>          where to write it (written beside it first, then renamed into place)
+      --as-of <instant>     only events recorded by then
 
 Options:
   --json              one JSON object on standard output instead of sentences
@@ -60,42 +68,59 @@ function parse(argv: string[]): { command: string; anchor?: { position: bigint; 
   };
 }
 
+/** The options after a command's name, as parseArgs reads them; anything it refuses is a usage error. */
+function commandOptions<const Options extends NonNullable<ParseArgsConfig['options']>>(options: Options) {
+  try {
+    return parseArgs({ args: process.argv.slice(3), options, strict: true }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 async function main(): Promise<number> {
   if (process.argv[2] === 'demo') {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: process.argv.slice(3),
-        options: { networks: { type: 'string' }, years: { type: 'string' }, seed: { type: 'string' }, until: { type: 'string' } },
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const values = commandOptions({
+      networks: { type: 'string' },
+      years: { type: 'string' },
+      seed: { type: 'string' },
+      until: { type: 'string' },
+    });
     // Loaded only here: it starts the whole API. The command line's "today" is the machine's; the history itself never reads a clock.
     const { demoOptions, runDemo } = await import('./demo-command');
     await runDemo(demoOptions(values, new Date().toISOString().slice(0, 10)), (text) => process.stdout.write(`${text}\n`));
     return 0;
   }
   if (process.argv[2] === 'impact') {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: process.argv.slice(3),
-        options: {
-          from: { type: 'string' },
-          to: { type: 'string' },
-          by: { type: 'string' },
-          format: { type: 'string' },
-          'as-of': { type: 'string' },
-        },
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const values = commandOptions({
+      from: { type: 'string' },
+      to: { type: 'string' },
+      by: { type: 'string' },
+      format: { type: 'string' },
+      'as-of': { type: 'string' },
+      'from-export': { type: 'string' },
+    });
     const options = impactOptions(values);
+    if (values['from-export']) {
+      process.stdout.write(await impactText({ events: exportedEvents(values['from-export']) }, options));
+      return 0;
+    }
     const { store } = await openEventStoreWithSql(eventStoreConfigFromEnv());
     try {
-      process.stdout.write(await impactText(store, options));
+      process.stdout.write(await impactText(await logOf(store), options));
+    } finally {
+      await store.close();
+    }
+    return 0;
+  }
+  if (process.argv[2] === 'export') {
+    const values = commandOptions({ pseudonymised: { type: 'boolean' }, out: { type: 'string' }, 'as-of': { type: 'string' } });
+    if (!values.pseudonymised) throw new UsageError('Add --pseudonymised: it is the only kind of export there is (no names, no free text)');
+    if (!values.out) throw new UsageError('--out <file> is required');
+    const asOf = asOfOption(values['as-of']);
+    const { store } = await openEventStoreWithSql(eventStoreConfigFromEnv());
+    try {
+      const { events } = await exportForEvaluation(store, values.out, asOf);
+      process.stdout.write(`Exported ${events} events to ${values.out} (pseudonymised: no names or free text).\n`);
     } finally {
       await store.close();
     }

@@ -19,3 +19,4 @@ export * from './authorization/scope';
 export * from './authorization/roles';
 export * from './access/purposes';
 export * from './impact/impact';
+export * from './impact/evaluation-export';

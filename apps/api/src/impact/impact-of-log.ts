@@ -1,4 +1,4 @@
-import { ImpactCalculator, type ImpactGrouping, type ImpactReport, type IsoDate } from '@kring/domain';
+import { ImpactCalculator, type ImpactGrouping, type ImpactReport, type IsoDate, type StoredEvent } from '@kring/domain';
 import type { EventStore } from '@kring/event-store';
 
 export interface ImpactQuestion {
@@ -12,13 +12,18 @@ export interface ImpactQuestion {
 const BATCH = 5000;
 
 /**
- * The impact report, replayed from the log itself: one pass in log order, for the CLI and the API
- * alike. Events are recorded in log order, so the pass ends at the first one recorded after `asOf`.
+ * The impact report from events in log order (the log itself, or an evaluation export of it): one
+ * pass, for the CLI and the API alike. Events are recorded in log order, so the pass ends at the first
+ * one recorded after `asOf`.
  */
-export async function impactOfLog(store: EventStore, question: ImpactQuestion, onProgress?: (read: number) => void): Promise<ImpactReport> {
+export async function impactOfEvents(
+  events: AsyncIterable<StoredEvent>,
+  question: ImpactQuestion,
+  onProgress?: (read: number) => void,
+): Promise<ImpactReport> {
   const calculator = new ImpactCalculator();
   let read = 0;
-  for await (const event of store.readAll({ batchSize: BATCH })) {
+  for await (const event of events) {
     if (question.asOf && event.recordedAt > question.asOf) break;
     calculator.add(event);
     if (++read % BATCH === 0) onProgress?.(read);
@@ -26,3 +31,6 @@ export async function impactOfLog(store: EventStore, question: ImpactQuestion, o
   onProgress?.(read);
   return calculator.report(question.from, question.to, question.by ?? null);
 }
+
+export const impactOfLog = (store: EventStore, question: ImpactQuestion, onProgress?: (read: number) => void): Promise<ImpactReport> =>
+  impactOfEvents(store.readAll({ batchSize: BATCH }), question, onProgress);

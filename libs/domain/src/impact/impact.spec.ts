@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../shared/projection';
+import { EvaluationConsents, EvaluationExporter, fromExport } from './evaluation-export';
 import { type ImpactFigures, ImpactCalculator, impactCsv } from './impact';
 
 /** A small history whose figures are worked out by hand below. Personal text is irrelevant to figures: "x". */
@@ -261,5 +262,36 @@ describe('Impact figures over a hand-made history (2024)', () => {
     );
     expect(csv[2]).toBe('SUPPORT_CIRCLE,1,0,2,0,2,1,1,1,0,0,0,,,0,0,0,0,0,0,,0,,0,');
     expect(csv.slice(3)).toEqual([expect.stringMatching(/^total,2,2,6,1,5,0.833,3,0.857,/), '']);
+  });
+});
+
+describe('The evaluation export of that history', () => {
+  const consents = new EvaluationConsents();
+  history().forEach((event) => consents.add(event));
+  const exporter = new EvaluationExporter(consents, (id) => `pseudo-${id}`);
+  const exported = history().flatMap((event) => {
+    const out = exporter.exported(event);
+    return out ? [out] : [];
+  });
+
+  it('gives the same figures as the log', () => {
+    const fromLog = new ImpactCalculator();
+    history().forEach((event) => fromLog.add(event));
+    const fromExported = new ImpactCalculator();
+    exported.forEach((event) => fromExported.add(fromExport(event)));
+    for (const by of [null, 'method', 'municipality', 'funding', 'cohort'] as const)
+      expect(fromExported.report('2024-01-01', '2024-12-31', by)).toEqual(fromLog.report('2024-01-01', '2024-12-31', by));
+  });
+
+  it('names people who consented by pseudonym, and those who did not (p3, the professional, the neighbour) only by a token where networks count them', () => {
+    const text = JSON.stringify(exported);
+    expect(text).toContain('pseudo-p1');
+    expect(text).not.toMatch(/"p[1-4]"|pseudo-p3|"x"|"A","name":"A"/);
+    const p3 = exported.filter((event) => JSON.stringify(event.data).includes('"x3"'));
+    expect(p3.map((event) => event.type)).toEqual(['ParticipantJoined', 'ParticipantLeft', 'MeetingHeld']);
+    expect(exported.filter((event) => event.type === 'ReferredToBuddyProgramme').map((event) => event.data.participantId)).toEqual([
+      'pseudo-p1',
+      'pseudo-p2',
+    ]);
   });
 });

@@ -48,7 +48,7 @@ type ImpactEvent = Projected<
   | ReferralEvent
 >;
 
-const IMPACT_EVENT_SCHEMAS: Readonly<Record<ImpactEvent['type'], AnySchema>> = {
+export const IMPACT_EVENT_SCHEMAS: Readonly<Record<ImpactEvent['type'], AnySchema>> = {
   NetworkStarted: networkEventSchemas.NetworkStarted,
   ParticipantJoined: networkEventSchemas.ParticipantJoined,
   ParticipantLeft: networkEventSchemas.ParticipantLeft,
