@@ -12,6 +12,12 @@ import type { DemoOptions } from '../../apps/api/src/demo/demo-history';
 import { countDemoMutations, loadDemo } from '../../apps/api/src/demo/demo-loader';
 import { loadDemoOnFirstStart } from '../../apps/api/src/demo/demo-on-start';
 import { Clock } from '../../apps/api/src/clock/clock.module';
+import type { SqlDriver } from '@kring/event-store';
+import { activeGeneration } from '@kring/projections';
+import { SQL_DRIVER } from '../../apps/api/src/event-store/event-store.module';
+import { PROJECTIONS } from '../../apps/api/src/read-models/read-models';
+import { type ReadModelDocuments, replayInMemory } from '../../apps/api/src/read-models/replay-in-memory';
+import { eventually } from '../support/eventually';
 import { RunningApi, startApi } from '../support/api';
 import { collect } from '../support/collect';
 import { TEST_AUTH_SECRET, TEST_MASTER_KEY } from '../support/graphql-client';
@@ -154,6 +160,32 @@ function demoOnStore(target: StoreTarget): void {
         evaluator,
       );
       expect(served).toEqual({ data: { impact: report } });
+    });
+
+    it('replayed in memory (kring replay) equals every live read model, and as of before it was recorded holds nothing', async () => {
+      const api = await start('demo-replay');
+      await loadDemo(api.app as NestFastifyApplication, OPTIONS);
+      const head = await api.store.headPosition();
+      const sql = api.app.get<SqlDriver>(SQL_DRIVER);
+      await eventually('every projection has reached the head', async () => {
+        const rows = await sql.query<{ checkpoint: string }>(`SELECT checkpoint::text FROM kring_projections WHERE state = 'active'`);
+        return rows.length === PROJECTIONS.length && rows.every((row) => BigInt(row.checkpoint) >= head);
+      });
+      const live: ReadModelDocuments = {};
+      for (const projection of PROJECTIONS) {
+        const { schema } = (await activeGeneration(sql, projection.name))!;
+        live[projection.name] = {};
+        for (const collection of projection.collections) {
+          const rows = await sql.query<{ key: string; doc: unknown }>(`SELECT key, doc FROM ${schema}.${collection.name}`);
+          live[projection.name][collection.name] = rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        }
+      }
+      const replay = await replayInMemory(api.store.readAll());
+      expect(replay.position).toBe(head.toString());
+      expect(replay.readModels.networks.meetings.length).toBeGreaterThan(10);
+      expect(replay.readModels).toEqual(live);
+      const before = await replayInMemory(api.store.readAll(), new Date('2000-01-01T00:00:00Z'));
+      expect(Object.values(before.readModels).flatMap((collections) => Object.values(collections).flat())).toEqual([]);
     });
 
     it('is written on a first start unless KRING_DEMO=off, in production only with KRING_DEMO=on, never into a store that holds events', async () => {

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SingleBar } from 'cli-progress';
 import type { EventStore } from '@kring/event-store';
 import { describeEventStoreConfig, eventStoreConfigFromEnv } from '@kring/event-store';
 import { AppModule } from '../../api/src/app.module';
@@ -9,6 +8,7 @@ import { countDemoMutations, loadDemo } from '../../api/src/demo/demo-loader';
 import type { DemoOptions } from '../../api/src/demo/demo-history';
 import { EVENT_STORE } from '../../api/src/event-store/event-store.module';
 import { httpAdapter } from '../../api/src/http-adapter';
+import { progress } from './progress';
 import { UsageError } from './usage-error';
 
 const wholeNumber = (name: string, text: string, min: number, max: number): number => {
@@ -48,14 +48,10 @@ export async function runDemo(options: DemoOptions, say: (text: string) => void)
       throw new Error(
         `the store (${describeEventStoreConfig(eventStoreConfigFromEnv())}) already holds ${held} events; the demo goes into an empty one (another KRING_DATA_DIR, or a new database)`,
       );
-    const total = await countDemoMutations(options);
-    const bar = process.stderr.isTTY
-      ? new SingleBar({ format: 'demo {bar} {value}/{total} mutations, {eta_formatted} left', stream: process.stderr })
-      : undefined;
-    bar?.start(total, 0);
+    const bar = progress('demo', 'mutations', await countDemoMutations(options));
     const started = Date.now();
-    const sent = await loadDemo(app, options, (done) => bar?.update(done));
-    bar?.stop();
+    const sent = await loadDemo(app, options, bar.update);
+    bar.stop();
     say(
       `Demo written: ${options.networks} networks over ${options.years} year(s) up to ${options.until} (seed ${options.seed}), ${sent} mutations in ${((Date.now() - started) / 1000).toFixed(1)} s, log head ${await app.get<EventStore>(EVENT_STORE).headPosition()}.`,
     );

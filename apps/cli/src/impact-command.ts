@@ -1,7 +1,7 @@
-import { SingleBar } from 'cli-progress';
 import { IMPACT_GROUPINGS, impactCsv, type ImpactGrouping, type StoredEvent } from '@kring/domain';
 import type { EventStore } from '@kring/event-store';
 import { type ImpactQuestion, impactOfEvents } from '../../api/src/impact/impact-of-log';
+import { progress } from './progress';
 import { UsageError } from './usage-error';
 
 export const IMPACT_FORMATS = ['json', 'csv'] as const;
@@ -46,13 +46,9 @@ export async function impactText(
   source: { events: AsyncIterable<StoredEvent>; total?: bigint },
   options: ReturnType<typeof impactOptions>,
 ): Promise<string> {
-  const bar =
-    process.stderr.isTTY && source.total !== undefined
-      ? new SingleBar({ format: 'impact {bar} {value}/{total} events', stream: process.stderr })
-      : undefined;
-  bar?.start(Number(source.total), 0);
-  const report = await impactOfEvents(source.events, options, (read) => bar?.update(read));
-  bar?.stop();
+  const bar = progress('impact', 'events', source.total === undefined ? undefined : Number(source.total));
+  const report = await impactOfEvents(source.events, options, bar.update);
+  bar.stop();
   return options.format === 'csv' ? impactCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
 }
 

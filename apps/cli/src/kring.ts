@@ -7,12 +7,15 @@
  *   npm run kring -- demo [--networks 8] [--years 1] [--seed 1] [--until YYYY-MM-DD]
  *   npm run kring -- impact --from YYYY-MM-DD --to YYYY-MM-DD [--by municipality|method|funding|cohort] [--format json|csv] [--as-of <instant>] [--from-export FILE]
  *   npm run kring -- export --pseudonymised --out FILE [--as-of <instant>]
+ *   npm run kring -- replay [--as-of <instant>]
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DataDirLockedError, describeEventStoreConfig, eventStoreConfigFromEnv, openEventStoreWithSql } from '@kring/event-store';
 import { AccessLogVerifier } from '../../api/src/access/access-log-verifier';
+import { replayInMemory } from '../../api/src/read-models/replay-in-memory';
 import { exportedEvents, exportForEvaluation } from './export-command';
 import { asOfOption, impactOptions, impactText, logOf } from './impact-command';
+import { progress } from './progress';
 import { UsageError } from './usage-error';
 
 const USAGE = `Usage: npm run kring -- <command> [options]
@@ -40,6 +43,9 @@ Commands:
                       text, people who consented as stable keyed pseudonyms, others as numbered tokens
       --pseudonymised       required: the only kind of export there is
       --out <file>          where to write it (written beside it first, then renamed into place)
+      --as-of <instant>     only events recorded by then
+  replay              every read model as the system knew it at an instant (or now), built in memory
+                      with the API's own projection code; JSON on standard output, nothing written
       --as-of <instant>     only events recorded by then
 
 Options:
@@ -107,6 +113,19 @@ async function main(): Promise<number> {
     const { store } = await openEventStoreWithSql(eventStoreConfigFromEnv());
     try {
       process.stdout.write(await impactText(await logOf(store), options));
+    } finally {
+      await store.close();
+    }
+    return 0;
+  }
+  if (process.argv[2] === 'replay') {
+    const asOf = asOfOption(commandOptions({ 'as-of': { type: 'string' } })['as-of']);
+    const { store } = await openEventStoreWithSql(eventStoreConfigFromEnv());
+    try {
+      const bar = progress('replay', 'events', Number(await store.headPosition()));
+      const replay = await replayInMemory(store.readAll({ batchSize: 5000 }), asOf, bar.update);
+      bar.stop();
+      process.stdout.write(`${JSON.stringify({ asOf: asOf?.toISOString() ?? null, ...replay }, null, 2)}\n`);
     } finally {
       await store.close();
     }

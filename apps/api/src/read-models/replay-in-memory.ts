@@ -1,0 +1,43 @@
+import { applyEvents, asProjected, type DocumentTables, handles, type StoredEvent } from '@kring/domain';
+import { PROJECTIONS } from './read-models';
+
+/** Every read model's documents, by projection, then collection, in key order (removed documents left out). */
+export type ReadModelDocuments = Record<string, Record<string, Array<{ key: string; doc: unknown }>>>;
+
+export interface Replay {
+  /** The last position replayed. */
+  position: string;
+  readModels: ReadModelDocuments;
+}
+
+/**
+ * Every read model as the system knew it at `asOf` (or now): the API's own projection code applied in
+ * memory to the log in order, nothing written. Events are recorded in log order, so the replay ends at
+ * the first one recorded after `asOf`.
+ */
+export async function replayInMemory(
+  events: AsyncIterable<StoredEvent>,
+  asOf?: Date,
+  onProgress?: (read: number) => void,
+): Promise<Replay> {
+  const tables = new Map(PROJECTIONS.map((projection) => [projection, {} as DocumentTables]));
+  let position = 0n;
+  let read = 0;
+  for await (const event of events) {
+    if (asOf && event.recordedAt > asOf) break;
+    for (const [projection, documents] of tables)
+      if (handles(projection, event.type)) applyEvents(projection, documents, [asProjected(projection, event)]);
+    position = event.position;
+    if (++read % 5000 === 0) onProgress?.(read);
+  }
+  const readModels: ReadModelDocuments = {};
+  for (const [projection, documents] of tables) {
+    readModels[projection.name] = {};
+    for (const collection of projection.collections)
+      readModels[projection.name][collection.name] = [...(documents[collection.name] ?? new Map()).entries()]
+        .filter(([, doc]) => doc !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, doc]) => ({ key, doc }));
+  }
+  return { position: position.toString(), readModels };
+}
