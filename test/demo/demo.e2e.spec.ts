@@ -224,7 +224,7 @@ describe('kring impact (the command line)', () => {
     });
     expect(() => impactOptions({ to: '2025-12-31' })).toThrow(new UsageError('--from is required (a date, YYYY-MM-DD)'));
     expect(() => impactOptions({ from: '2025-02-30', to: '2025-12-31' })).toThrow(
-      new UsageError('--from is a date (YYYY-MM-DD); got "2025-02-30"'),
+      new UsageError('--from: Date must be a calendar date written YYYY-MM-DD between 1900 and 2100, got "2025-02-30"'),
     );
     expect(() => impactOptions({ from: '2025-12-31', to: '2025-01-01' })).toThrow(
       new UsageError('--from (2025-12-31) is after --to (2025-01-01)'),

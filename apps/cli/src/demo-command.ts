@@ -7,9 +7,10 @@ import { AppModule } from '../../api/src/app.module';
 import { countDemoMutations, loadDemo } from '../../api/src/demo/demo-loader';
 import type { DemoOptions } from '../../api/src/demo/demo-history';
 import { EVENT_STORE } from '../../api/src/event-store/event-store.module';
+import { DateScalar } from '../../api/src/graphql/scalars';
 import { httpAdapter } from '../../api/src/http-adapter';
 import { progress } from './progress';
-import { UsageError } from './usage-error';
+import { scalarOption, UsageError } from './usage-error';
 
 const wholeNumber = (name: string, text: string, min: number, max: number): number => {
   const value = Number(text);
@@ -22,9 +23,7 @@ const wholeNumber = (name: string, text: string, min: number, max: number): numb
 export function demoOptions(values: { networks?: string; years?: string; seed?: string; until?: string }, today: string): DemoOptions {
   const years = Number(values.years ?? '1');
   if (!(years >= 0.25 && years <= 10)) throw new UsageError(`--years is from 0.25 to 10; got "${values.years}"`);
-  const until = values.until ?? today;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || Number.isNaN(Date.parse(until)) || until < '1900-01-01' || until > '2100-12-31')
-    throw new UsageError(`--until is a date (YYYY-MM-DD) from 1900 to 2100; got "${until}"`);
+  const until = scalarOption(DateScalar, 'until', values.until ?? today);
   return {
     networks: wholeNumber('networks', values.networks ?? '8', 1, 10_000),
     years,

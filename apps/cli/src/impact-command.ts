@@ -1,23 +1,19 @@
 import { IMPACT_GROUPINGS, impactCsv, type ImpactGrouping, type StoredEvent } from '@kring/domain';
 import type { EventStore } from '@kring/event-store';
 import { type ImpactQuestion, impactOfEvents } from '../../api/src/impact/impact-of-log';
+import { DateScalar, DateTimeScalar } from '../../api/src/graphql/scalars';
 import { progress } from './progress';
-import { UsageError } from './usage-error';
+import { scalarOption, UsageError } from './usage-error';
 
 export const IMPACT_FORMATS = ['json', 'csv'] as const;
 export type ImpactFormat = (typeof IMPACT_FORMATS)[number];
 
 const isGrouping = (value: string): value is ImpactGrouping => (IMPACT_GROUPINGS as readonly string[]).includes(value);
 const isFormat = (value: string): value is ImpactFormat => (IMPACT_FORMATS as readonly string[]).includes(value);
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** An instant with its offset, or undefined when not given. */
 export function asOfOption(text: string | undefined): Date | undefined {
-  if (text === undefined) return undefined;
-  const asOf = new Date(text);
-  if (Number.isNaN(asOf.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(text))
-    throw new UsageError(`--as-of is an instant with its offset, e.g. 2025-01-01T00:00:00Z; got "${text}"`);
-  return asOf;
+  return text === undefined ? undefined : scalarOption(DateTimeScalar, 'as-of', text);
 }
 
 /** `kring impact`'s options, each refused with a sentence when it cannot be right. */
@@ -27,9 +23,7 @@ export function impactOptions(values: { from?: string; to?: string; by?: string;
   const date = (name: 'from' | 'to') => {
     const text = values[name];
     if (text === undefined) throw new UsageError(`--${name} is required (a date, YYYY-MM-DD)`);
-    if (!ISO_DATE.test(text) || Number.isNaN(Date.parse(text)) || new Date(text).toISOString().slice(0, 10) !== text)
-      throw new UsageError(`--${name} is a date (YYYY-MM-DD); got "${text}"`);
-    return text;
+    return scalarOption(DateScalar, name, text);
   };
   const [from, to] = [date('from'), date('to')];
   if (from > to) throw new UsageError(`--from (${from}) is after --to (${to})`);

@@ -8,7 +8,7 @@
  *   a token numbered in order of appearance in this export: nothing ties it to them or to another export.
  * - Staff ids, network names and purposes, and every personal text are left out (empty).
  */
-import type { AnySchema } from '../shared/event-schema';
+import { type AnySchema, checkEvent } from '../shared/event-schema';
 import { asEventOf, type Projected, type StoredEvent } from '../shared/projection';
 import { participantEventSchemas, type ParticipantEvent } from '../participant/events';
 import { IMPACT_EVENT_SCHEMAS } from './impact';
@@ -90,8 +90,10 @@ export class EvaluationExporter {
 
   exported(event: StoredEvent): ExportedEvent | undefined {
     if (!Object.hasOwn(IMPACT_EVENT_SCHEMAS, event.type) || event.type === 'ParticipantForgotten') return undefined;
-    const data = { ...event.data } as Record<string, unknown>;
-    if (PERSON_EVENTS.has(event.type) && !this.consents.consented(data.participantId as string)) return undefined;
+    // Checked like every event read (a malformed one is named); then rewritten field by field, whatever its type.
+    checkEvent(IMPACT_EVENT_SCHEMAS, event);
+    const data = { ...event.data };
+    if (PERSON_EVENTS.has(event.type) && !this.consents.consented(String(data.participantId))) return undefined;
     for (const field of ['participantId', 'focalParticipantId', 'invitedBy', 'chosenBy'])
       if (typeof data[field] === 'string') data[field] = this.who(data[field] as string);
     for (const field of ['attended', 'absent', 'between'])
