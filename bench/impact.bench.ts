@@ -3,11 +3,14 @@
  *
  * Per store: generates a realistic log (test/support/realistic-log.ts), then in the same run reads the
  * whole log through the port (the raw read-all rate) and computes `kring impact` over it (read and
- * fold, by method), against a target of >= 0.5 of read-all. Prints progress, then one JSON line per store.
+ * fold, by method), against a target of >= 0.5 of read-all; then the whole HTML report as `kring impact
+ * --format html` makes it (read, fold, a report per month, charts drawn). Prints progress, then one JSON
+ * line per store.
  */
 import { parseArgs } from 'node:util';
 import { openEventStore } from '@kring/event-store';
 import { impactOfLog } from '../apps/api/src/impact/impact-of-log';
+import { impactOptions, impactText, logOf } from '../apps/cli/src/impact-command';
 import { generateRealisticLog } from '../test/support/realistic-log';
 import { pgliteTarget, postgresTarget, StoreTarget } from '../test/support/targets';
 import { log, perSec } from './support';
@@ -35,6 +38,10 @@ async function benchStore(target: StoreTarget) {
       `impact over the whole log      ${perSec(total, impactMs)} events/s (${(impactMs / readAllMs).toFixed(2)}x read-all's time; target: rate >= 0.5 of read-all)`,
     );
     log(`  ${report.total.networks} networks, ${report.total.meetings} meetings, ${report.total.membersAtEnd} members at the end`);
+    const htmlStarted = performance.now();
+    const html = await impactText(await logOf(store), impactOptions({ by: 'method', format: 'html' }));
+    const htmlMs = performance.now() - htmlStarted;
+    log(`the HTML report (whole log)    ${perSec(total, htmlMs)} events/s, ${(htmlMs / 1000).toFixed(1)} s, ${html.length} bytes`);
     return {
       adapter: target.adapter,
       events: total,
@@ -43,6 +50,9 @@ async function benchStore(target: StoreTarget) {
       impactRatioToReadAll: Number((readAllMs / impactMs).toFixed(2)),
       impactSeconds: Number((impactMs / 1000).toFixed(1)),
       readAllSeconds: Number((readAllMs / 1000).toFixed(1)),
+      htmlReportEventsPerSec: perSec(total, htmlMs),
+      htmlReportRatioToReadAll: Number((readAllMs / htmlMs).toFixed(2)),
+      htmlReportSeconds: Number((htmlMs / 1000).toFixed(1)),
     };
   } finally {
     await store.close();

@@ -162,7 +162,7 @@ function demoOnStore(target: StoreTarget): void {
       expect(served).toEqual({ data: { impact: report } });
     });
 
-    it('replayed in memory (kring replay) equals every live read model, and as of before it was recorded holds nothing', async () => {
+    it('replayed in memory (kring replay) equals every live read model, as of before it was recorded holds nothing, and on a business date holds what had happened by then', async () => {
       const api = await start('demo-replay');
       await loadDemo(api.app as NestFastifyApplication, OPTIONS);
       const head = await api.store.headPosition();
@@ -184,8 +184,22 @@ function demoOnStore(target: StoreTarget): void {
       expect(replay.position).toBe(head.toString());
       expect(replay.readModels.networks.meetings.length).toBeGreaterThan(10);
       expect(replay.readModels).toEqual(live);
-      const before = await replayInMemory(api.store.readAll(), new Date('2000-01-01T00:00:00Z'));
+      const before = await replayInMemory(api.store.readAll(), { asOf: new Date('2000-01-01T00:00:00Z') });
       expect(Object.values(before.readModels).flatMap((collections) => Object.values(collections).flat())).toEqual([]);
+
+      // As things stood on a business date: only what had happened by then, whenever it was recorded.
+      expect((await replayInMemory(api.store.readAll(), { on: OPTIONS.until })).readModels).toEqual(live);
+      const onDay = '2025-03-31';
+      const then = (await replayInMemory(api.store.readAll(), { on: onDay })).readModels.networks;
+      const meetings = (docs: Array<{ doc: unknown }>) => docs.map(({ doc }) => doc as { heldOn: string });
+      expect(meetings(then.meetings)).toEqual(meetings(live.networks.meetings).filter((meeting) => meeting.heldOn <= onDay));
+      expect(then.meetings.length).toBeGreaterThan(0);
+      expect(then.meetings.length).toBeLessThan(live.networks.meetings.length);
+      const members = (docs: Array<{ doc: unknown }>) => docs.map(({ doc }) => doc as { joinedOn: string; leftOn: string | null });
+      expect(members(then.members).every((member) => member.joinedOn <= onDay && (member.leftOn === null || member.leftOn <= onDay))).toBe(
+        true,
+      );
+      expect(members(then.members).length).toBeLessThan(members(live.networks.members).length);
     });
 
     it('is written on a first start unless KRING_DEMO=off, in production only with KRING_DEMO=on, never into a store that holds events', async () => {
@@ -222,7 +236,14 @@ describe('kring impact (the command line)', () => {
       format: 'csv',
       asOf: new Date('2026-01-01T00:00:00Z'),
     });
-    expect(() => impactOptions({ to: '2025-12-31' })).toThrow(new UsageError('--from is required (a date, YYYY-MM-DD)'));
+    // Without a period, the log's own (worked out once it is read).
+    expect(impactOptions({ to: '2025-12-31', format: 'html' })).toEqual({
+      from: undefined,
+      to: '2025-12-31',
+      by: null,
+      format: 'html',
+      asOf: undefined,
+    });
     expect(() => impactOptions({ from: '2025-02-30', to: '2025-12-31' })).toThrow(
       new UsageError('--from: Date must be a calendar date written YYYY-MM-DD between 1900 and 2100, got "2025-02-30"'),
     );
@@ -232,10 +253,17 @@ describe('kring impact (the command line)', () => {
     expect(() => impactOptions({ from: '2025-01-01', to: '2025-12-31', by: 'gemeente' })).toThrow(
       new UsageError('--by is one of municipality, method, funding, cohort; got "gemeente"'),
     );
-    expect(() => impactOptions({ from: '2025-01-01', to: '2025-12-31', format: 'html' })).toThrow(
-      new UsageError('--format is one of json, csv; got "html"'),
+    expect(() => impactOptions({ from: '2025-01-01', to: '2025-12-31', format: 'pdf' })).toThrow(
+      new UsageError('--format is one of json, csv, html; got "pdf"'),
     );
     expect(() => impactOptions({ from: '2025-01-01', to: '2025-12-31', 'as-of': 'gisteren' })).toThrow(UsageError);
+  });
+
+  it('without a period on an empty log says there is nothing to report on', async () => {
+    const nothing = (async function* () {})();
+    await expect(impactText({ events: nothing }, impactOptions({}))).rejects.toThrow(
+      'the log holds no dated events yet, so there is no period to report on',
+    );
   });
 });
 

@@ -56,6 +56,8 @@ export function describeOn(target: StoreTarget, title: string, body: () => void)
 }
 
 /** it(), or it.skip() with the reason in its title (jest prints it) when the test cannot run here. */
-export function itUnless(reason: string | undefined): (title: string, test: () => Promise<void>) => void {
-  return reason === undefined ? (title, test) => it(title, test) : (title, test) => it.skip(`${title} (skipped: ${reason})`, test);
+export function itUnless(reason: string | undefined): (title: string, test: () => Promise<void>, timeout?: number) => void {
+  return reason === undefined
+    ? (title, test, timeout) => it(title, test, timeout)
+    : (title, test, timeout) => it.skip(`${title} (skipped: ${reason})`, test, timeout);
 }

@@ -1,11 +1,11 @@
-import { IMPACT_GROUPINGS, impactCsv, type ImpactGrouping, type StoredEvent } from '@kring/domain';
+import { IMPACT_GROUPINGS, impactCsv, type ImpactGrouping, type IsoDate, type StoredEvent } from '@kring/domain';
 import type { EventStore } from '@kring/event-store';
-import { type ImpactQuestion, impactOfEvents } from '../../api/src/impact/impact-of-log';
+import { type ImpactQuestion, impactCalculatorOf } from '../../api/src/impact/impact-of-log';
 import { DateScalar, DateTimeScalar } from '../../api/src/graphql/scalars';
 import { progress } from './progress';
 import { scalarOption, UsageError } from './usage-error';
 
-export const IMPACT_FORMATS = ['json', 'csv'] as const;
+export const IMPACT_FORMATS = ['json', 'csv', 'html'] as const;
 export type ImpactFormat = (typeof IMPACT_FORMATS)[number];
 
 const isGrouping = (value: string): value is ImpactGrouping => (IMPACT_GROUPINGS as readonly string[]).includes(value);
@@ -16,17 +16,17 @@ export function asOfOption(text: string | undefined): Date | undefined {
   return text === undefined ? undefined : scalarOption(DateTimeScalar, 'as-of', text);
 }
 
+/** The question `kring impact` answers: without --from or --to, the period runs from the log's first business date to its last. */
+export type ImpactOptions = Omit<ImpactQuestion, 'from' | 'to'> & { from?: IsoDate; to?: IsoDate; format: ImpactFormat };
+
 /** `kring impact`'s options, each refused with a sentence when it cannot be right. */
-export function impactOptions(values: { from?: string; to?: string; by?: string; format?: string; 'as-of'?: string }): ImpactQuestion & {
-  format: ImpactFormat;
-} {
+export function impactOptions(values: { from?: string; to?: string; by?: string; format?: string; 'as-of'?: string }): ImpactOptions {
   const date = (name: 'from' | 'to') => {
     const text = values[name];
-    if (text === undefined) throw new UsageError(`--${name} is required (a date, YYYY-MM-DD)`);
-    return scalarOption(DateScalar, name, text);
+    return text === undefined ? undefined : scalarOption(DateScalar, name, text);
   };
   const [from, to] = [date('from'), date('to')];
-  if (from > to) throw new UsageError(`--from (${from}) is after --to (${to})`);
+  if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from (${from}) is after --to (${to})`);
   const by = values.by;
   if (by !== undefined && !isGrouping(by)) throw new UsageError(`--by is one of ${IMPACT_GROUPINGS.join(', ')}; got "${by}"`);
   const format = values.format ?? 'json';
@@ -36,14 +36,24 @@ export function impactOptions(values: { from?: string; to?: string; by?: string;
 }
 
 /** The report in the chosen format, from the log or an export of it: the same events and options give the same bytes. */
-export async function impactText(
-  source: { events: AsyncIterable<StoredEvent>; total?: bigint },
-  options: ReturnType<typeof impactOptions>,
-): Promise<string> {
+export async function impactText(source: { events: AsyncIterable<StoredEvent>; total?: bigint }, options: ImpactOptions): Promise<string> {
   const bar = progress('impact', 'events', source.total === undefined ? undefined : Number(source.total));
-  const report = await impactOfEvents(source.events, options, bar.update);
+  const calculator = await impactCalculatorOf(source.events, options.asOf, bar.update);
   bar.stop();
-  return options.format === 'csv' ? impactCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
+  const period = calculator.period();
+  const from = options.from ?? period?.from;
+  const to = options.to ?? period?.to;
+  if (from === undefined || to === undefined)
+    throw new Error(
+      'the log holds no dated events yet, so there is no period to report on: write some first (kring demo), or give --from and --to',
+    );
+  if (from > to) throw new UsageError(`the period would run from ${from} to ${to}: give both --from and --to`);
+  const report = calculator.report(from, to, options.by ?? null);
+  if (options.format === 'csv') return impactCsv(report);
+  if (options.format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  // Loaded only here: Vega is large, and only the HTML report draws charts.
+  const { impactHtml } = await import('./impact-report/impact-html');
+  return impactHtml(report, calculator.months(from, to, options.by ?? null));
 }
 
 /** The whole log of a store as an impact source. */

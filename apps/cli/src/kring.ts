@@ -5,9 +5,9 @@
  *   npm run kring -- verify-access-log [--anchor <position>:<hash>] [--json]
  *   npm run kring -- access-log-head [--json]
  *   npm run kring -- demo [--networks 8] [--years 1] [--seed 1] [--until YYYY-MM-DD]
- *   npm run kring -- impact --from YYYY-MM-DD --to YYYY-MM-DD [--by municipality|method|funding|cohort] [--format json|csv] [--as-of <instant>] [--from-export FILE]
+ *   npm run kring -- impact [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--by municipality|method|funding|cohort] [--format json|csv|html] [--as-of <instant>] [--from-export FILE]
  *   npm run kring -- export --pseudonymised --out FILE [--as-of <instant>]
- *   npm run kring -- replay [--as-of <instant>]
+ *   npm run kring -- replay [--as-of <instant>] [--on YYYY-MM-DD]
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DataDirLockedError, describeEventStoreConfig, eventStoreConfigFromEnv, openEventStoreWithSql } from '@kring/event-store';
@@ -16,7 +16,8 @@ import { replayInMemory } from '../../api/src/read-models/replay-in-memory';
 import { exportedEvents, exportForEvaluation } from './export-command';
 import { asOfOption, impactOptions, impactText, logOf } from './impact-command';
 import { progress } from './progress';
-import { UsageError } from './usage-error';
+import { scalarOption, UsageError } from './usage-error';
+import { DateScalar } from '../../api/src/graphql/scalars';
 
 const USAGE = `Usage: npm run kring -- <command> [options]
 
@@ -34,9 +35,12 @@ Commands:
   impact              the evaluators' figures over a period, replayed from the log (the API's impact
                       query gives the same): growth and retention, attendance, contacts outside
                       meetings, scaled-down support, referrals, DJG-6 and ZRM change
-      --from, --to <date>   the period (dates inside the events place them in it)
+      --from, --to <date>   the period (dates inside the events place them in it; default: from
+                            the log's first date to its last)
       --by <grouping>       municipality, method, funding or cohort (default: one total)
-      --format <json|csv>   default json; the same log and options give the same bytes
+      --format <json|csv|html>  default json; html is one offline page with charts (SVG) and a
+                            table, for readers at the municipality; the same log and options give
+                            the same bytes
       --as-of <instant>     only events recorded by then (the log as the system knew it)
       --from-export <file>  from an evaluation export instead of the store: the same figures
   export              an evaluation export (JSON Lines): the events impact needs, no names or free
@@ -46,7 +50,9 @@ Commands:
       --as-of <instant>     only events recorded by then
   replay              every read model as the system knew it at an instant (or now), built in memory
                       with the API's own projection code; JSON on standard output, nothing written
-      --as-of <instant>     only events recorded by then
+      --as-of <instant>     only events recorded by then (recording time)
+      --on <date>           only what had happened by the end of that day (the dates in the events;
+                            an undated event takes the latest date before it in its stream)
 
 Options:
   --json              one JSON object on standard output instead of sentences
@@ -119,13 +125,15 @@ async function main(): Promise<number> {
     return 0;
   }
   if (process.argv[2] === 'replay') {
-    const asOf = asOfOption(commandOptions({ 'as-of': { type: 'string' } })['as-of']);
+    const values = commandOptions({ 'as-of': { type: 'string' }, on: { type: 'string' } });
+    const asOf = asOfOption(values['as-of']);
+    const on = values.on === undefined ? undefined : scalarOption(DateScalar, 'on', values.on);
     const { store } = await openEventStoreWithSql(eventStoreConfigFromEnv());
     try {
       const bar = progress('replay', 'events', Number(await store.headPosition()));
-      const replay = await replayInMemory(store.readAll({ batchSize: 5000 }), asOf, bar.update);
+      const replay = await replayInMemory(store.readAll({ batchSize: 5000 }), { asOf, on }, bar.update);
       bar.stop();
-      process.stdout.write(`${JSON.stringify({ asOf: asOf?.toISOString() ?? null, ...replay }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ asOf: asOf?.toISOString() ?? null, on: on ?? null, ...replay }, null, 2)}\n`);
     } finally {
       await store.close();
     }
@@ -191,7 +199,7 @@ main().then(
   (error: Error) => {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n\n${USAGE}\n`);
-      process.exit(2);
+      process.exit(1);
     }
     const hint = error instanceof DataDirLockedError ? ' A running API answers the same through the verifyAccessLog query.' : '';
     process.stderr.write(`kring: ${error.message}${hint}\n`);

@@ -11,6 +11,7 @@ export * from './referral/decide';
 export * from './access/events';
 export * from './access/record-access';
 export * from './shared/projection';
+export * from './shared/business-date';
 export * from './network/read-model';
 export * from './participant/read-model';
 export * from './referral/read-model';

@@ -123,17 +123,27 @@ export async function writeDemoHistory(options: DemoOptions, send: SendMutation)
         { displayName: `${pick(FIRST_NAMES)} ${pick(SURNAMES)}`, municipality, consentToEvaluation: chance(0.85) },
         coach,
       );
-    const person = async (joinWeek: number, mayLeave = true): Promise<Person> => ({
-      id: await register(),
-      joinWeek,
-      leaveWeek: chance(0.12) && mayLeave ? between(joinWeek + 6, joinWeek + 40) : undefined,
-      referralWeek: chance(0.3) ? between(joinWeek + 4, joinWeek + 30) : undefined,
-      // Individual contact goes from weekly to fortnightly to once every three weeks as the network carries people.
-      scaleDownWeeks: [between(joinWeek + 10, joinWeek + 20), between(joinWeek + 24, joinWeek + 40)],
-      scaleUpWeek: chance(0.1) ? between(joinWeek + 42, joinWeek + 60) : undefined,
-      djg6: between(3, 6),
-      zrm: Math.round((1.5 + rnd() * 1.5) * 10) / 10,
-    });
+    const person = async (joinWeek: number, mayLeave = true): Promise<Person> => {
+      const id = await register();
+      const leaveWeek = chance(0.12) && mayLeave ? between(joinWeek + 6, joinWeek + 40) : undefined;
+      const referralWeek = chance(0.3) ? between(joinWeek + 4, joinWeek + 30) : undefined;
+      // Individual contact goes from weekly to fortnightly to once every three weeks as the network carries
+      // people; not for everyone, and for some only the first step. A few of those scaled down fully need more again later.
+      const scaleDownWeeks = chance(0.75)
+        ? [between(joinWeek + 10, joinWeek + 20), ...(chance(0.7) ? [between(joinWeek + 24, joinWeek + 40)] : [])]
+        : [];
+      const scaleUpWeek = scaleDownWeeks.length === 2 && chance(0.15) ? between(joinWeek + 42, joinWeek + 60) : undefined;
+      return {
+        id,
+        joinWeek,
+        leaveWeek,
+        referralWeek,
+        scaleDownWeeks,
+        scaleUpWeek,
+        djg6: between(3, 6),
+        zrm: Math.round((1.5 + rnd() * 1.5) * 10) / 10,
+      };
+    };
 
     // The resident stays: a steunkring is formed around them.
     const focal = method === 'SUPPORT_CIRCLE' ? await person(0, false) : undefined;

@@ -12,23 +12,33 @@ export interface ImpactQuestion {
 const BATCH = 5000;
 
 /**
- * The impact report from events in log order (the log itself, or an evaluation export of it): one
- * pass, for the CLI and the API alike. Events are recorded in log order, so the pass ends at the first
- * one recorded after `asOf`.
+ * The impact fold over events in log order (the log itself, or an evaluation export of it): one pass,
+ * for the CLI and the API alike. Events are recorded in log order, so the pass ends at the first one
+ * recorded after `asOf`.
  */
+export async function impactCalculatorOf(
+  events: AsyncIterable<StoredEvent>,
+  asOf: Date | undefined,
+  onProgress?: (read: number) => void,
+): Promise<ImpactCalculator> {
+  const calculator = new ImpactCalculator();
+  let read = 0;
+  for await (const event of events) {
+    if (asOf && event.recordedAt > asOf) break;
+    calculator.add(event);
+    if (++read % BATCH === 0) onProgress?.(read);
+  }
+  onProgress?.(read);
+  return calculator;
+}
+
+/** The impact report over a period from events in log order. */
 export async function impactOfEvents(
   events: AsyncIterable<StoredEvent>,
   question: ImpactQuestion,
   onProgress?: (read: number) => void,
 ): Promise<ImpactReport> {
-  const calculator = new ImpactCalculator();
-  let read = 0;
-  for await (const event of events) {
-    if (question.asOf && event.recordedAt > question.asOf) break;
-    calculator.add(event);
-    if (++read % BATCH === 0) onProgress?.(read);
-  }
-  onProgress?.(read);
+  const calculator = await impactCalculatorOf(events, question.asOf, onProgress);
   return calculator.report(question.from, question.to, question.by ?? null);
 }
 

@@ -1,34 +1,43 @@
-import { applyEvents, asProjected, type DocumentTables, handles, type StoredEvent } from '@kring/domain';
+import { applyEvents, asProjected, BusinessCalendar, type DocumentTables, handles, type IsoDate, type StoredEvent } from '@kring/domain';
 import { PROJECTIONS } from './read-models';
 
 /** Every read model's documents, by projection, then collection, in key order (removed documents left out). */
 export type ReadModelDocuments = Record<string, Record<string, Array<{ key: string; doc: unknown }>>>;
 
+export interface ReplayQuestion {
+  /** Only events recorded by then (the log as the system knew it). */
+  asOf?: Date;
+  /** Only events that had happened by the end of this business date (see BusinessCalendar for undated ones). */
+  on?: IsoDate;
+}
+
 export interface Replay {
-  /** The last position replayed. */
+  /** The last position read. */
   position: string;
   readModels: ReadModelDocuments;
 }
 
 /**
- * Every read model as the system knew it at `asOf` (or now): the API's own projection code applied in
- * memory to the log in order, nothing written. Events are recorded in log order, so the replay ends at
- * the first one recorded after `asOf`.
+ * Every read model as the system knew it at `asOf` (or now), and as things stood `on` a business date
+ * (or with everything): the API's own projection code applied in memory to the log in order, nothing
+ * written. Events are recorded in log order, so the replay ends at the first one recorded after `asOf`.
  */
 export async function replayInMemory(
   events: AsyncIterable<StoredEvent>,
-  asOf?: Date,
+  { asOf, on }: ReplayQuestion = {},
   onProgress?: (read: number) => void,
 ): Promise<Replay> {
   const tables = new Map(PROJECTIONS.map((projection) => [projection, {} as DocumentTables]));
+  const calendar = new BusinessCalendar();
   let position = 0n;
   let read = 0;
   for await (const event of events) {
     if (asOf && event.recordedAt > asOf) break;
-    for (const [projection, documents] of tables)
-      if (handles(projection, event.type)) applyEvents(projection, documents, [asProjected(projection, event)]);
     position = event.position;
     if (++read % 5000 === 0) onProgress?.(read);
+    if (on !== undefined && !calendar.happenedBy(event, on)) continue;
+    for (const [projection, documents] of tables)
+      if (handles(projection, event.type)) applyEvents(projection, documents, [asProjected(projection, event)]);
   }
   const readModels: ReadModelDocuments = {};
   for (const [projection, documents] of tables) {

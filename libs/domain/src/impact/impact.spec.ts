@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../shared/projection';
 import { EvaluationConsents, EvaluationExporter, fromExport } from './evaluation-export';
-import { type ImpactFigures, ImpactCalculator, impactCsv } from './impact';
+import { type ImpactFigures, ImpactCalculator, impactCsv, monthsOf } from './impact';
 
 /** A small history whose figures are worked out by hand below. Personal text is irrelevant to figures: "x". */
 function history(): StoredEvent[] {
@@ -252,6 +252,26 @@ describe('Impact figures over a hand-made history (2024)', () => {
     const early = calculator.report('2024-01-01', '2024-02-29');
     expect([early.total.referrals, early.total.referralsOpen, early.total.scaledDown, early.total.contactsPerYearSaved]).toEqual([
       1, 1, 0, 0,
+    ]);
+  });
+
+  it('knows its period (the first and last date in the events) and the figures of each month, cut to a period', () => {
+    expect(calculator.period()).toEqual({ from: '2024-01-01', to: '2025-01-05' });
+    expect(new ImpactCalculator().period()).toBeNull();
+    expect(monthsOf('2023-12-15', '2024-02-10')).toEqual([
+      { month: '2023-12', from: '2023-12-15', to: '2023-12-31' },
+      { month: '2024-01', from: '2024-01-01', to: '2024-01-31' },
+      { month: '2024-02', from: '2024-02-01', to: '2024-02-10' },
+    ]);
+    const months = calculator.months('2024-01-15', '2024-03-10');
+    expect(months.map(({ month, figures: [f] }) => [month, f.membersAtEnd, f.meetings, f.attendance, f.outsideContacts])).toEqual([
+      ['2024-01', 2, 0, null, 0], // m1 was held on the 3rd, before the period
+      ['2024-02', 3, 0, null, 1], // n1 involved on the 1st
+      ['2024-03', 4, 1, 0.667, 0], // p3 joined on the 1st; m2: 2 of 3
+    ]);
+    expect(calculator.months('2024-06-01', '2024-06-30', 'method')[0].figures.map((f) => [f.group, f.membersAtEnd])).toEqual([
+      ['PEER_NETWORK', 3],
+      ['SUPPORT_CIRCLE', 2],
     ]);
   });
 

@@ -265,7 +265,48 @@ export class ImpactCalculator {
     }
   }
 
+  /** The first and last business date in the events taken (null before any dated one): the default period of a report. */
+  period(): { from: IsoDate; to: IsoDate } | null {
+    const dates = [
+      ...[...this.networks.values()].flatMap((network) => [
+        network.startedOn,
+        ...network.memberships.flatMap((m) => (m.leftOn === undefined ? [m.joinedOn] : [m.joinedOn, m.leftOn])),
+        ...network.meetings.map((meeting) => meeting.heldOn),
+        ...network.contacts,
+      ]),
+      ...[...this.people.values()].flatMap((person) => [
+        ...person.support.map((change) => change.on),
+        ...Object.values(person.outcomes).flatMap((measured) => measured.map((m) => m.on)),
+      ]),
+      ...[...this.referrals.values()].flatMap((r) => (r.closedOn === undefined ? [r.referredOn] : [r.referredOn, r.closedOn])),
+    ];
+    if (dates.length === 0) return null;
+    return dates.reduce((period, date) => ({ from: date < period.from ? date : period.from, to: date > period.to ? date : period.to }), {
+      from: dates[0],
+      to: dates[0],
+    });
+  }
+
+  /** The report of each month in the period (cut to it): the series behind the report's charts (the groups, or the total without a grouping). */
+  months(from: IsoDate, to: IsoDate, by: ImpactGrouping | null = null): Array<{ month: string; figures: ImpactFigures[] }> {
+    return monthsOf(from, to).map((month) => {
+      const { groups, total } = this.figuresIn(month.from, month.to, by, by === null);
+      return { month: month.month, figures: total ? [total] : groups };
+    });
+  }
+
   report(from: IsoDate, to: IsoDate, by: ImpactGrouping | null = null): ImpactReport {
+    const { groups, total } = this.figuresIn(from, to, by, true);
+    return { from, to, by, groups, total: total! };
+  }
+
+  /** The figures of each group (none without a grouping) and, when asked for, of all. */
+  private figuresIn(
+    from: IsoDate,
+    to: IsoDate,
+    by: ImpactGrouping | null,
+    withTotal: boolean,
+  ): { groups: ImpactFigures[]; total?: ImpactFigures } {
     const groupOfNetwork = (network: NetworkFacts) => (by === null ? 'all' : by === 'cohort' ? network.startedOn.slice(0, 4) : network[by]);
     const groupOfPerson = (person: PersonFacts): string | undefined => {
       if (by === null) return 'all';
@@ -286,7 +327,18 @@ export class ImpactCalculator {
       const ps = people.filter(([, person]) => inGroup(groupOfPerson(person)));
       return figures(group ?? 'total', ns, ps, this.referrals, from, to);
     };
-    return { from, to, by, groups: by === null ? [] : [...groups].sort().map(figuresOf), total: figuresOf(undefined) };
+    return { groups: by === null ? [] : [...groups].sort().map(figuresOf), total: withTotal ? figuresOf(undefined) : undefined };
+  }
+}
+
+/** The months a period touches, each cut to it: 2025-01-15 to 2025-02-10 is 2025-01 from the 15th, then 2025-02 to the 10th. */
+export function monthsOf(from: IsoDate, to: IsoDate): Array<{ month: string; from: IsoDate; to: IsoDate }> {
+  const months = [];
+  for (let year = Number(from.slice(0, 4)), month = Number(from.slice(5, 7)); ; month === 12 ? (year++, (month = 1)) : month++) {
+    const name = `${year}-${String(month).padStart(2, '0')}`;
+    if (name > to.slice(0, 7)) return months;
+    const last = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+    months.push({ month: name, from: `${name}-01` < from ? from : `${name}-01`, to: last > to ? to : last });
   }
 }
 
