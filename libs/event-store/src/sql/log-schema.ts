@@ -236,4 +236,38 @@ DROP FUNCTION kring_append(text, text, jsonb);
 ${appendFunction({ chained: true, keyed: true })}
 `,
   },
+  {
+    // Group commit: appends that queued while a commit was in flight go in one transaction, one
+    // kring_append each, in order. Each runs in its own subtransaction (the EXCEPTION block), so one
+    // that is refused (wrong revision, a reused key, text jsonb cannot hold) answers with its error and
+    // leaves the others to commit; the events arrive as text so even a failed jsonb cast stays its own.
+    id: 'event-store/005-append-batch',
+    sql: `
+CREATE FUNCTION kring_append_batch(p_streams text[], p_expected text[], p_events text[], p_keys text[], p_fingerprints text[])
+RETURNS TABLE (next_revision bigint, last_position bigint, duplicate boolean, error_state text, error_detail text, error_message text)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_row record;
+BEGIN
+  FOR i IN 1..coalesce(array_length(p_streams, 1), 0) LOOP
+    BEGIN
+      SELECT * INTO v_row FROM kring_append(p_streams[i], p_expected[i], p_events[i]::jsonb, p_keys[i], p_fingerprints[i]);
+      next_revision := v_row.next_revision;
+      last_position := v_row.last_position;
+      duplicate := v_row.duplicate;
+      error_state := NULL;
+      error_detail := NULL;
+      error_message := NULL;
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS error_state = RETURNED_SQLSTATE, error_detail = PG_EXCEPTION_DETAIL, error_message = MESSAGE_TEXT;
+      next_revision := NULL;
+      last_position := NULL;
+      duplicate := NULL;
+    END;
+    RETURN NEXT;
+  END LOOP;
+END
+$fn$;
+`,
+  },
 ];

@@ -33,7 +33,3 @@ export const SqlState = {
   /** PostgreSQL's own: text the database cannot store, such as \u0000 inside jsonb. */
   untranslatableCharacter: '22P05',
 } as const;
-
-export function sqlStateOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
-}

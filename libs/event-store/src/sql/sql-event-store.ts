@@ -24,7 +24,7 @@ import {
 import { Upcasters } from '../upcasting';
 import { migrate } from './migrations';
 import { LOG_CHANNEL, LOG_MIGRATIONS } from './log-schema';
-import { SqlDriver, SqlState, sqlStateOf } from './sql-driver';
+import { SqlDriver, SqlState } from './sql-driver';
 
 const DEFAULT_BATCH = 1000;
 const DEFAULT_IDLE_POLL_MS = 1000;
@@ -47,6 +47,83 @@ interface EventRow {
 
 const COLUMNS = 'position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at';
 
+interface PendingAppend {
+  streamId: string;
+  expected: string;
+  events: string;
+  key: string | null;
+  fingerprint: string | null;
+}
+
+interface AppendRow {
+  next_revision: bigint | null;
+  last_position: bigint | null;
+  duplicate: boolean | null;
+  error_state: string | null;
+  error_detail: string | null;
+  error_message: string | null;
+}
+
+/** Appends per transaction at most: bounds one statement's work and its parameters. */
+const MAX_GROUP = 256;
+
+/**
+ * Group commit. Appends are serialised by the log's lock anyway, so while one commit is in flight the
+ * appends that arrive wait and then share the next transaction (kring_append_batch): one commit, one
+ * round trip, for all of them. Each keeps its own expected-revision check, idempotency and answer; one
+ * that is refused does not fail the others. An append that finds nothing in flight goes at once.
+ */
+class GroupCommit {
+  private queue: Array<{ append: PendingAppend; settle: (row: AppendRow) => void; fail: (error: unknown) => void }> = [];
+  private flushing = false;
+
+  constructor(private readonly driver: SqlDriver) {}
+
+  submit(append: PendingAppend): Promise<AppendRow> {
+    return new Promise((settle, fail) => {
+      this.queue.push({ append, settle, fail });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.queue.length > 0) {
+      const group = this.queue.splice(0, MAX_GROUP);
+      const column = <K extends keyof PendingAppend>(name: K) => group.map(({ append }) => append[name]);
+      try {
+        const rows = await this.driver.query<AppendRow>(
+          'SELECT * FROM kring_append_batch($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])',
+          [column('streamId'), column('expected'), column('events'), column('key'), column('fingerprint')],
+        );
+        group.forEach((pending, i) => pending.settle(rows[i]));
+      } catch (error) {
+        // The transaction itself failed (the connection, the server): nothing of it was committed.
+        for (const pending of group) pending.fail(error);
+      }
+    }
+    this.flushing = false;
+  }
+}
+
+/** The error of one refused append, from the SQLSTATE its subtransaction ended with. */
+function appendError(row: AppendRow, streamId: string, expected: ExpectedRevision, key: string | undefined): Error {
+  switch (row.error_state) {
+    case SqlState.wrongExpectedRevision: {
+      const detail = row.error_detail ?? 'no_stream';
+      return new WrongExpectedRevisionError(streamId, expected, detail === 'no_stream' ? 'no_stream' : BigInt(detail));
+    }
+    case SqlState.eventIdConflict:
+      return new EventIdConflictError(streamId);
+    case SqlState.idempotencyKeyReused:
+      return new IdempotencyKeyReusedError(key!);
+    case SqlState.untranslatableCharacter:
+      return new InvalidAppendError(`stream ${streamId}: ${row.error_message}`);
+    default:
+      return Object.assign(new Error(row.error_message ?? 'the append failed'), { name: 'DatabaseError', code: row.error_state });
+  }
+}
+
 /** The event store on any PostgreSQL-speaking driver: node-postgres or the embedded PGlite. */
 export class SqlEventStore implements EventStore {
   readonly adapter: string;
@@ -54,12 +131,14 @@ export class SqlEventStore implements EventStore {
   private readonly waiters = new Set<() => void>();
   private listening?: Promise<() => Promise<void>>;
   private closed = false;
+  private readonly commits: GroupCommit;
 
   private constructor(
     private readonly driver: SqlDriver,
     private readonly upcasters: Upcasters,
   ) {
     this.adapter = driver.adapter;
+    this.commits = new GroupCommit(driver);
   }
 
   static async open(driver: SqlDriver, upcasters = new Upcasters()): Promise<SqlEventStore> {
@@ -72,29 +151,16 @@ export class SqlEventStore implements EventStore {
     const payload = validateAppend(streamId, events, expected);
     const key = options.idempotencyKey;
     if (key && (!key.key || !key.fingerprint)) throw new InvalidAppendError('an idempotency key needs a key and a fingerprint');
-    try {
-      const [row] = await this.driver.query<{ next_revision: bigint; last_position: bigint; duplicate: boolean }>(
-        'SELECT next_revision, last_position, duplicate FROM kring_append($1, $2, $3::jsonb, $4, $5)',
-        [streamId, expected.toString(), JSON.stringify(payload), key?.key ?? null, key?.fingerprint ?? null],
-      );
-      if (!row.duplicate) this.wakeFollowers();
-      return { nextExpectedRevision: row.next_revision, position: row.last_position, duplicate: row.duplicate };
-    } catch (error) {
-      switch (sqlStateOf(error)) {
-        case SqlState.wrongExpectedRevision: {
-          const detail = (error as { detail?: string }).detail ?? 'no_stream';
-          throw new WrongExpectedRevisionError(streamId, expected, detail === 'no_stream' ? 'no_stream' : BigInt(detail));
-        }
-        case SqlState.eventIdConflict:
-          throw new EventIdConflictError(streamId);
-        case SqlState.idempotencyKeyReused:
-          throw new IdempotencyKeyReusedError(key!.key);
-        case SqlState.untranslatableCharacter:
-          throw new InvalidAppendError(`stream ${streamId}: ${(error as Error).message}`);
-        default:
-          throw error;
-      }
-    }
+    const row = await this.commits.submit({
+      streamId,
+      expected: expected.toString(),
+      events: JSON.stringify(payload),
+      key: key?.key ?? null,
+      fingerprint: key?.fingerprint ?? null,
+    });
+    if (row.error_state !== null) throw appendError(row, streamId, expected, key?.key);
+    if (!row.duplicate) this.wakeFollowers();
+    return { nextExpectedRevision: row.next_revision!, position: row.last_position!, duplicate: row.duplicate! };
   }
 
   async findIdempotencyKey(key: string): Promise<RememberedKey | undefined> {

@@ -1,0 +1,74 @@
+/**
+ * Group commit in the SQL store (both drivers): appends that arrive while a commit is in flight share
+ * the next transaction, and each keeps its own checks and answer.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  IdempotencyKeyReusedError,
+  InvalidAppendError,
+  openEventStoreWithSql,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type SqlDriver,
+} from '@kring/event-store';
+import { collect } from '../support/collect';
+import { describeOn, type FreshStore, pgliteTarget, postgresTarget, type StoreTarget } from '../support/targets';
+
+function groupCommit(target: StoreTarget): void {
+  describeOn(target, 'Group commit', () => {
+    let fresh: FreshStore;
+    let store: EventStore;
+    let sql: SqlDriver;
+    beforeAll(async () => {
+      fresh = await target.fresh('group-commit');
+      ({ store, sql } = await openEventStoreWithSql(fresh.config));
+    });
+    afterAll(async () => {
+      await store?.close();
+      await fresh?.dispose();
+    });
+
+    it('commits appends made at once in fewer transactions, in order and without gaps; a refused one fails alone', async () => {
+      const s = (name: string) => `${name}-${randomUUID()}`;
+      const [taken, keyed] = [s('taken'), s('keyed')];
+      await store.appendToStream(taken, [{ type: 'First', data: {} }]);
+      await store.appendToStream(keyed, [{ type: 'Keyed', data: {} }], { idempotencyKey: { key: `k-${keyed}`, fingerprint: 'a' } });
+      const before = await store.headPosition();
+      const query = jest.spyOn(sql, 'query');
+
+      const good = Array.from({ length: 40 }, (_, i) => s(`good-${i}`));
+      const outcomes = await Promise.allSettled([
+        ...good.map((stream) => store.appendToStream(stream, [{ type: 'Good', data: {} }], { expectedRevision: 'no_stream' })),
+        store.appendToStream(taken, [{ type: 'Late', data: {} }], { expectedRevision: 'no_stream' }),
+        store.appendToStream(s('nul'), [{ type: 'Nul', data: { text: 'a\u0000b' } }]),
+        store.appendToStream(s('other'), [{ type: 'Other', data: {} }], { idempotencyKey: { key: `k-${keyed}`, fingerprint: 'b' } }),
+        // Two appends to one stream in one group: the second sees the first.
+        store.appendToStream(taken, [{ type: 'Second', data: {} }], { expectedRevision: 0n }),
+        store.appendToStream(taken, [{ type: 'Third', data: {} }], { expectedRevision: 1n }),
+      ]);
+
+      const batches = query.mock.calls.filter(([text]) => text.includes('kring_append_batch')).length;
+      query.mockRestore();
+      const results = outcomes.slice(0, 40).map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : outcome.reason));
+      expect(results.every((result) => !(result instanceof Error) && result.nextExpectedRevision === 0n)).toBe(true);
+      const [late, nul, other, second, third] = outcomes.slice(40);
+      expect(late).toEqual({ status: 'rejected', reason: expect.any(WrongExpectedRevisionError) });
+      expect(nul).toEqual({ status: 'rejected', reason: expect.any(InvalidAppendError) });
+      expect(other).toEqual({ status: 'rejected', reason: expect.any(IdempotencyKeyReusedError) });
+      expect(second).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 1n } });
+      expect(third).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 2n } });
+
+      const written = await collect(store.readAll({ after: before }));
+      expect(written.map((event) => event.position)).toEqual(written.map((_, i) => before + BigInt(i + 1)));
+      expect(written.map((event) => event.type).sort()).toEqual([...good.map(() => 'Good'), 'Second', 'Third'].sort());
+      expect(written.filter((event) => event.streamId === taken).map((event) => event.type)).toEqual(['Second', 'Third']);
+      // One statement (one transaction, one commit) per group: 42 appends took far fewer.
+      expect(batches).toBeLessThan(42);
+      expect(batches).toBeGreaterThan(0);
+      expect((await store.verifyIntegrity()).broken).toBeUndefined();
+    });
+  });
+}
+
+groupCommit(pgliteTarget);
+groupCommit(postgresTarget);
