@@ -3,14 +3,9 @@
  * and units, in the Dutch a municipality's reader knows (beschikking, maatjesproject, DJG-6, ZRM).
  * Pure: the same report gives the same specifications; rendering them is impact-html.ts's work.
  */
-import type { ImpactFigures, ImpactGrouping, ImpactReport } from '@kring/domain';
+import type { ImpactFigures, ImpactGrouping, ImpactReport, MonthlySeries } from '@kring/domain';
 // vega-lite's types are published for ESM resolution only; this path reaches the same declarations.
 import type { TopLevelSpec } from 'vega-lite/build/index';
-
-export interface MonthFigures {
-  month: string;
-  figures: ImpactFigures[];
-}
 
 export interface ImpactChart {
   id: string;
@@ -35,6 +30,8 @@ const GROUP_NAMES: Readonly<Record<string, string>> = {
 /** How a group is called in the report: methods and kinds of funding by their Dutch names, a cohort by its year. */
 export const groupName = (group: string, by: ImpactGrouping | null): string =>
   by === 'cohort' && /^\d{4}$/.test(group) ? `Gestart in ${group}` : (GROUP_NAMES[group] ?? group);
+
+type MonthFigures = MonthlySeries[number]['figures'][number];
 
 const WIDTH = 620;
 const GROUP = 'Groep';
@@ -69,7 +66,11 @@ const groupColour = (names: string[] | null) =>
   names === null ? {} : ({ color: { field: GROUP, type: 'nominal', title: null, scale: { domain: names, range: COLORS } } } as const);
 
 /** One row per month and group: the value the chart shows, left out where there is none (no meetings, no measurement). */
-function perMonth(months: MonthFigures[], by: ImpactGrouping | null, value: (figures: ImpactFigures) => number | null) {
+function perMonth(
+  months: MonthlySeries,
+  by: ImpactGrouping | null,
+  value: (figures: MonthlySeries[number]['figures'][number]) => number | null,
+) {
   return months.flatMap(({ month, figures }) =>
     figures.flatMap((f) => {
       const v = value(f);
@@ -78,7 +79,7 @@ function perMonth(months: MonthFigures[], by: ImpactGrouping | null, value: (fig
   );
 }
 
-export function impactCharts(report: ImpactReport, months: MonthFigures[]): ImpactChart[] {
+export function impactCharts(report: ImpactReport, months: MonthlySeries): ImpactChart[] {
   const { by } = report;
   const grouped = by !== null;
   const groups = grouped ? report.groups : [report.total];
@@ -90,7 +91,7 @@ export function impactCharts(report: ImpactReport, months: MonthFigures[]): Impa
   const monthlyLine = (
     chart: Omit<ImpactChart, 'spec'>,
     subtitle: string,
-    value: (f: ImpactFigures) => number | null,
+    value: (f: MonthFigures) => number | null,
     y: { title: string; axis: object; scale?: { domain: number[] } },
   ): ImpactChart => ({
     ...chart,

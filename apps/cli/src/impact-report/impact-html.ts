@@ -3,10 +3,10 @@
  * security policy forbids it), with the figures as charts rendered to SVG here, by Vega-Lite and
  * Vega, and as a table. The same report gives the same bytes.
  */
-import { IMPACT_COLUMNS, type ImpactFigures, type ImpactReport } from '@kring/domain';
+import { IMPACT_COLUMNS, type ImpactFigures, type ImpactReport, type MonthlySeries } from '@kring/domain';
 import type * as Vega from 'vega';
 import type * as VegaLite from 'vega-lite/build/index';
-import { groupName, type ImpactChart, impactCharts, type MonthFigures } from './impact-charts';
+import { groupName, type ImpactChart, impactCharts } from './impact-charts';
 
 /*
  * Vega is published as ES modules with top-level await, which only a real import() loads; TypeScript
@@ -94,7 +94,7 @@ th:first-child, td:first-child { text-align: left; } thead th { vertical-align: 
 footer { margin-top: 2.5rem; font-size: .85rem; color: #555; }`;
 
 /** The whole report as one HTML file. */
-export async function impactHtml(report: ImpactReport, months: MonthFigures[]): Promise<string> {
+export async function impactHtml(report: ImpactReport, months: MonthlySeries): Promise<string> {
   const charts = impactCharts(report, months);
   const svgs = await renderCharts(charts);
   const columns = [...report.groups, report.total];

@@ -99,6 +99,12 @@ export interface ImpactFigures {
   zrmMeanChange: number | null;
 }
 
+/** What the report's charts draw per month: network figures only (people's figures need the whole period). */
+export type MonthlySeries = Array<{
+  month: string;
+  figures: Array<Pick<ImpactFigures, 'group' | 'membersAtEnd' | 'meetings' | 'attendance' | 'outsideContacts'>>;
+}>;
+
 export interface ImpactReport {
   from: IsoDate;
   to: IsoDate;
@@ -287,27 +293,69 @@ export class ImpactCalculator {
     });
   }
 
-  /** The report of each month in the period (cut to it): the series behind the report's charts (the groups, or the total without a grouping). */
-  months(from: IsoDate, to: IsoDate, by: ImpactGrouping | null = null): Array<{ month: string; figures: ImpactFigures[] }> {
-    return monthsOf(from, to).map((month) => {
-      const { groups, total } = this.figuresIn(month.from, month.to, by, by === null);
-      return { month: month.month, figures: total ? [total] : groups };
-    });
+  /**
+   * The network figures of each month in the period (cut to it), per group (or in total without a
+   * grouping): the series behind the report's charts. One pass over the facts, whatever the number of
+   * months; the same rules as `report` (members on the month's last day, meetings and contacts in it).
+   */
+  months(from: IsoDate, to: IsoDate, by: ImpactGrouping | null = null): MonthlySeries {
+    const periods = monthsOf(from, to);
+    const index = new Map(periods.map((period, i) => [period.month, i]));
+    const monthOf = (date: IsoDate) => {
+      const i = index.get(date.slice(0, 7));
+      return i !== undefined && within(date, periods[i].from, periods[i].to) ? i : undefined;
+    };
+    const tallies = new Map<string, Array<{ members: number; meetings: number; attended: number; expected: number; contacts: number }>>();
+    for (const network of this.networks.values()) {
+      if (network.startedOn > to) continue;
+      const group = by === null ? 'total' : this.groupOfNetwork(network, by);
+      if (!tallies.has(group))
+        tallies.set(
+          group,
+          periods.map(() => ({ members: 0, meetings: 0, attended: 0, expected: 0, contacts: 0 })),
+        );
+      const rows = tallies.get(group)!;
+      const members = network.memberships.filter((m) => m.role !== 'PROFESSIONAL');
+      periods.forEach((period, i) => (rows[i].members += members.filter((m) => memberOn(m, period.to)).length));
+      for (const meeting of network.meetings) {
+        const i = monthOf(meeting.heldOn);
+        if (i === undefined) continue;
+        rows[i].meetings++;
+        rows[i].attended += meeting.attended;
+        rows[i].expected += meeting.attended + meeting.absent;
+      }
+      for (const on of network.contacts) {
+        const i = monthOf(on);
+        if (i !== undefined) rows[i].contacts++;
+      }
+    }
+    const groups = [...tallies.keys()].sort();
+    return periods.map((period, i) => ({
+      month: period.month,
+      figures: groups.map((group) => {
+        const row = tallies.get(group)![i];
+        return {
+          group,
+          membersAtEnd: row.members,
+          meetings: row.meetings,
+          attendance: share(row.attended, row.expected),
+          outsideContacts: row.contacts,
+        };
+      }),
+    }));
   }
 
   report(from: IsoDate, to: IsoDate, by: ImpactGrouping | null = null): ImpactReport {
-    const { groups, total } = this.figuresIn(from, to, by, true);
-    return { from, to, by, groups, total: total! };
+    return { from, to, by, ...this.figuresIn(from, to, by) };
   }
 
-  /** The figures of each group (none without a grouping) and, when asked for, of all. */
-  private figuresIn(
-    from: IsoDate,
-    to: IsoDate,
-    by: ImpactGrouping | null,
-    withTotal: boolean,
-  ): { groups: ImpactFigures[]; total?: ImpactFigures } {
-    const groupOfNetwork = (network: NetworkFacts) => (by === null ? 'all' : by === 'cohort' ? network.startedOn.slice(0, 4) : network[by]);
+  private groupOfNetwork(network: NetworkFacts, by: ImpactGrouping): string {
+    return by === 'cohort' ? network.startedOn.slice(0, 4) : network[by];
+  }
+
+  /** The figures of each group (none without a grouping) and of all. */
+  private figuresIn(from: IsoDate, to: IsoDate, by: ImpactGrouping | null): { groups: ImpactFigures[]; total: ImpactFigures } {
+    const groupOfNetwork = (network: NetworkFacts) => (by === null ? 'all' : this.groupOfNetwork(network, by));
     const groupOfPerson = (person: PersonFacts): string | undefined => {
       if (by === null) return 'all';
       if (by === 'municipality') return person.municipality;
@@ -327,7 +375,7 @@ export class ImpactCalculator {
       const ps = people.filter(([, person]) => inGroup(groupOfPerson(person)));
       return figures(group ?? 'total', ns, ps, this.referrals, from, to);
     };
-    return { groups: by === null ? [] : [...groups].sort().map(figuresOf), total: withTotal ? figuresOf(undefined) : undefined };
+    return { groups: by === null ? [] : [...groups].sort().map(figuresOf), total: figuresOf(undefined) };
   }
 }
 
