@@ -10,16 +10,15 @@
  * puts all 8 clients on one network, where commands queue behind each other.
  * Prints a table per store, then one JSON line per store.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { openEventStore } from '@kring/event-store';
-import { GraphqlClient, graphqlClient, signToken, TEST_AUTH_SECRET, TEST_MASTER_KEY } from '../test/support/graphql-client';
-import { FreshStore, pgliteTarget, postgresTarget, StoreTarget } from '../test/support/targets';
-import { forSeconds, log, pct, percentile } from './support';
+import { GraphqlClient, graphqlClient, signToken } from '../test/support/graphql-client';
+import { pgliteTarget, postgresTarget, StoreTarget } from '../test/support/targets';
+import { buildApi, forSeconds, log, pct, percentile, startServer } from './support';
 
 const { values: args } = parseArgs({
   options: { seconds: { type: 'string', default: '5' }, adapters: { type: 'string', default: 'pglite,postgres' } },
@@ -81,35 +80,6 @@ async function rawSingleAppends(target: StoreTarget) {
     await store.close();
     await fresh.dispose();
   }
-}
-
-async function startServer(fresh: FreshStore, port: number): Promise<ChildProcess> {
-  const server = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], {
-    env: {
-      ...process.env,
-      KRING_DATABASE_URL: '',
-      KRING_DATA_DIR: '',
-      ...fresh.env,
-      KRING_AUTH_SECRET: TEST_AUTH_SECRET,
-      KRING_MASTER_KEY: TEST_MASTER_KEY,
-      // Eight clients as fast as they can: far beyond what one person's token is allowed by default.
-      KRING_RATE_LIMIT: '100000000',
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the API exited with code ${server.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return server;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  server.kill();
-  throw new Error('the API did not answer /health within 60 s');
 }
 
 /** CPU time a process has used so far, in ms (Linux /proc; undefined elsewhere). */
@@ -206,7 +176,7 @@ async function benchStore(target: StoreTarget, port: number) {
 async function main(): Promise<void> {
   const targets = { pglite: pgliteTarget, postgres: postgresTarget };
   log('Building the API (nest build api)...');
-  execFileSync(process.execPath, ['node_modules/@nestjs/cli/bin/nest.js', 'build', 'api'], { stdio: 'inherit' });
+  buildApi();
   const results = [];
   for (const adapter of args.adapters.split(',') as Array<keyof typeof targets>) results.push(await benchStore(targets[adapter], 3900));
   log('');

@@ -39,6 +39,8 @@ interface Figures {
   rawReadRowsPerSec: number;
   appendEventsPerSec: number;
   singleAppendsPerSec: number;
+  rawSingleInsertsPerSec: number;
+  singleAppendsRatioToRawInserts: number;
   readAllEventsPerSec: number;
   lagP50Ms: number;
   lagP99Ms: number;
@@ -102,6 +104,23 @@ async function readAll(store: SqlEventStore): Promise<number> {
   return perSec(count, performance.now() - started);
 }
 
+/**
+ * What group commit is measured against: 8 writers each sending one-row INSERTs, each its own
+ * autocommit transaction, into a table shaped like the log (positions from a sequence: no order kept).
+ */
+async function rawSingleInserts(driver: SqlDriver): Promise<number> {
+  await driver.exec(`DROP TABLE IF EXISTS bench_raw1; CREATE TABLE bench_raw1 (LIKE kring_events INCLUDING ALL);
+    CREATE SEQUENCE IF NOT EXISTS bench_raw1_position; ALTER TABLE bench_raw1 ALTER position SET DEFAULT nextval('bench_raw1_position');`);
+  const { perSec } = await forSeconds(WRITERS, SECONDS, (w, n) =>
+    driver.query(
+      `INSERT INTO bench_raw1 (stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at, hash)
+       VALUES ($1, $2, $3, 'MeetingHeld', 1, $4::jsonb, $5::jsonb, now(), decode(repeat('00', 32), 'hex'))`,
+      [`single-${w}-${n}`, 0, randomUUID(), JSON.stringify(data(n)), JSON.stringify(metadata)],
+    ),
+  );
+  return perSec;
+}
+
 /** 8 writers append one event at a time; a subscriber measures append-call-to-delivery lag. */
 async function singleAppendsWithLag(store: SqlEventStore): Promise<{ perSec: number; p50: number; p99: number }> {
   const sentAt = new Map<string, number>();
@@ -144,8 +163,12 @@ async function benchAdapter(adapter: 'pglite' | 'postgres'): Promise<Figures> {
     log(
       `store: read the whole log                 ${readAllEventsPerSec} events/s  (${pct(readAllEventsPerSec, rawReadRowsPerSec)} of raw read; target >= 50%)`,
     );
+    const rawSingleInsertsPerSec = await rawSingleInserts(driver);
+    log(`raw 1-row INSERTs, ${WRITERS} writers, autocommit  ${rawSingleInsertsPerSec} rows/s`);
     const single = await singleAppendsWithLag(store);
-    log(`store: 1-event appends, ${WRITERS} writers         ${single.perSec} appends/s`);
+    log(
+      `store: 1-event appends, ${WRITERS} writers         ${single.perSec} appends/s  (${pct(single.perSec, rawSingleInsertsPerSec)} of raw 1-row inserts; target >= 100%)`,
+    );
     log(`store: subscription lag                   p50 ${single.p50} ms, p99 ${single.p99} ms  (target p99 < 50 ms)`);
     return {
       adapter,
@@ -153,6 +176,8 @@ async function benchAdapter(adapter: 'pglite' | 'postgres'): Promise<Figures> {
       rawReadRowsPerSec,
       appendEventsPerSec,
       singleAppendsPerSec: single.perSec,
+      rawSingleInsertsPerSec,
+      singleAppendsRatioToRawInserts: Number((single.perSec / rawSingleInsertsPerSec).toFixed(2)),
       readAllEventsPerSec,
       lagP50Ms: single.p50,
       lagP99Ms: single.p99,

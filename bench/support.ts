@@ -1,4 +1,8 @@
 /** Helpers the benchmarks share: none of them asserts anything, they measure and print. */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TEST_AUTH_SECRET, TEST_MASTER_KEY } from '../test/support/graphql-client';
+import type { FreshStore } from '../test/support/targets';
 
 export const log = (line: string): void => void process.stdout.write(`${line}\n`);
 export const perSec = (count: number, ms: number): number => Math.round((count / ms) * 1000);
@@ -32,4 +36,42 @@ export async function forSeconds(
   );
   latencies.sort((a, b) => a - b);
   return { count: latencies.length, perSec: perSec(latencies.length, performance.now() - started), latencies };
+}
+
+/** Builds the API as `npm run start:prod` runs it (decorator metadata needs the TypeScript compiler, not tsx). */
+export function buildApi(): void {
+  execFileSync(process.execPath, ['node_modules/@nestjs/cli/bin/nest.js', 'build', 'api'], { stdio: 'inherit' });
+}
+
+/** The built API as a process of its own on `fresh`'s store, once it answers /health; `env` adds settings. */
+export async function startServer(fresh: FreshStore, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
+  const server = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], {
+    env: {
+      ...process.env,
+      KRING_DATABASE_URL: '',
+      KRING_DATA_DIR: '',
+      ...fresh.env,
+      KRING_AUTH_SECRET: TEST_AUTH_SECRET,
+      KRING_MASTER_KEY: TEST_MASTER_KEY,
+      // Eight clients as fast as they can: far beyond what one person's token is allowed by default.
+      KRING_RATE_LIMIT: '100000000',
+      PORT: String(port),
+      // A bench measures its own load: no demo written on a first start.
+      KRING_DEMO: 'off',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the API exited with code ${server.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return server;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  server.kill();
+  throw new Error('the API did not answer /health within 60 s');
 }

@@ -90,12 +90,8 @@ class GroupCommit {
     this.flushing = true;
     while (this.queue.length > 0) {
       const group = this.queue.splice(0, MAX_GROUP);
-      const column = <K extends keyof PendingAppend>(name: K) => group.map(({ append }) => append[name]);
       try {
-        const rows = await this.driver.query<AppendRow>(
-          'SELECT * FROM kring_append_batch($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])',
-          [column('streamId'), column('expected'), column('events'), column('key'), column('fingerprint')],
-        );
+        const rows = group.length === 1 ? [await this.alone(group[0].append)] : await this.together(group.map(({ append }) => append));
         group.forEach((pending, i) => pending.settle(rows[i]));
       } catch (error) {
         // The transaction itself failed (the connection, the server): nothing of it was committed.
@@ -103,6 +99,40 @@ class GroupCommit {
       }
     }
     this.flushing = false;
+  }
+
+  private together(appends: PendingAppend[]): Promise<AppendRow[]> {
+    const column = <K extends keyof PendingAppend>(name: K) => appends.map((append) => append[name]);
+    return this.driver.query<AppendRow>('SELECT * FROM kring_append_batch($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])', [
+      column('streamId'),
+      column('expected'),
+      column('events'),
+      column('key'),
+      column('fingerprint'),
+    ]);
+  }
+
+  /** An append with nobody queued beside it needs no subtransaction: its refusal is the statement's error. */
+  private async alone(append: PendingAppend): Promise<AppendRow> {
+    try {
+      const [row] = await this.driver.query<AppendRow>(
+        'SELECT next_revision, last_position, duplicate, NULL AS error_state, NULL AS error_detail, NULL AS error_message FROM kring_append($1, $2, $3::jsonb, $4, $5)',
+        [append.streamId, append.expected, append.events, append.key, append.fingerprint],
+      );
+      return row;
+    } catch (error) {
+      const { code, detail, message } = error as { code?: unknown; detail?: string; message: string };
+      // A refusal carries a SQLSTATE (ours, or the database's); anything else is the connection's failure.
+      if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) throw error;
+      return {
+        next_revision: null,
+        last_position: null,
+        duplicate: null,
+        error_state: code,
+        error_detail: detail ?? null,
+        error_message: message,
+      };
+    }
   }
 }
 
