@@ -4,6 +4,13 @@ import type { ReservedSession, SqlDriver, SqlSession } from '../sql/sql-driver';
 import { acquireDataDirLock } from './data-dir-lock';
 
 /**
+ * A lean embedded database: PostgreSQL's defaults (128 MB of shared buffers, in a WASM heap that grows and never
+ * shrinks) are sized for a server of its own; Kring's embedded store serves one process, whose reads
+ * are mostly sequential scans of the log and small keyed lookups. Measured with the API: see the README.
+ */
+const MEMORY_SETTINGS = ['-c', 'shared_buffers=16MB', '-c', 'work_mem=2MB', '-c', 'maintenance_work_mem=16MB', '-c', 'temp_buffers=2MB'];
+
+/**
  * The embedded default: PostgreSQL compiled to WASM, persisted in `<dataDir>/pglite`, no server.
  * Durable against a killed process (writes reach the OS before a query returns), not against an OS
  * crash or power loss: PGlite runs with fsync=off and its Node file layer implements no fsync.
@@ -21,6 +28,7 @@ export class PgliteDriver implements SqlDriver {
     try {
       const db = await PGlite.create(join(dataDir, 'pglite'), {
         parsers: { [types.INT8]: (value: string) => BigInt(value) },
+        startParams: [...PGlite.defaultStartParams, ...MEMORY_SETTINGS],
       });
       return new PgliteDriver(db, releaseLock);
     } catch (error) {
