@@ -12,13 +12,12 @@
  */
 import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openEventStore } from '@kring/event-store';
 import { GraphqlClient, graphqlClient, signToken } from '../test/support/graphql-client';
 import { pgliteTarget, postgresTarget, StoreTarget } from '../test/support/targets';
-import { buildApi, forSeconds, log, pct, percentile, startServer } from './support';
+import { buildApi, forSeconds, log, pct, percentile, startServer, stopServer } from './support';
 
 const { values: args } = parseArgs({
   options: { seconds: { type: 'string', default: '5' }, adapters: { type: 'string', default: 'pglite,postgres' } },
@@ -165,17 +164,13 @@ async function benchStore(target: StoreTarget, port: number) {
       oneNetworkP99Ms: percentile(shared.latencies, 99),
     };
   } finally {
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await once(server, 'exit');
-    }
+    if (server) await stopServer(server);
     await fresh.dispose();
   }
 }
 
 async function main(): Promise<void> {
   const targets = { pglite: pgliteTarget, postgres: postgresTarget };
-  log('Building the API (nest build api)...');
   buildApi();
   const results = [];
   for (const adapter of args.adapters.split(',') as Array<keyof typeof targets>) results.push(await benchStore(targets[adapter], 3900));

@@ -7,13 +7,12 @@
  * process; RSS is read from /proc. Median of the rounds; one JSON line per figure.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { buildApi, log } from './support';
+import { buildApi, log, stopServer } from './support';
 
 const { values: args } = parseArgs({
   options: { rounds: { type: 'string', default: '3' }, 'idle-seconds': { type: 'string', default: '15' } },
@@ -41,11 +40,6 @@ async function startUntil(dataDir: string, port: number, marker: RegExp): Promis
   return api;
 }
 
-async function stop(api: ChildProcess): Promise<void> {
-  api.kill('SIGTERM');
-  await once(api, 'exit');
-}
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
@@ -56,11 +50,11 @@ async function main(): Promise<void> {
     try {
       const fresh = await startUntil(dataDir, 3902, /Demo written/);
       first.push(await rssMb(fresh.pid!));
-      await stop(fresh);
+      await stopServer(fresh);
       const again = await startUntil(dataDir, 3902, /Kring API listening/);
       await sleep(Number(args['idle-seconds']) * 1000);
       idle.push(await rssMb(again.pid!));
-      await stop(again);
+      await stopServer(again);
       log(`round ${round}: ${first.at(-1)} MB after a first start (demo written), ${idle.at(-1)} MB idle after a restart`);
     } finally {
       await rm(dataDir, { recursive: true, force: true });

@@ -7,13 +7,12 @@
  * grow with the log: target, p50 on the large log within 1.2x of the p50 on the small one. One JSON
  * line per adapter and log size, then one with the ratio.
  */
-import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { openEventStore } from '@kring/event-store';
 import { graphqlClient, signToken } from '../test/support/graphql-client';
 import { generateRealisticLog } from '../test/support/realistic-log';
 import { pgliteTarget, postgresTarget, type StoreTarget } from '../test/support/targets';
-import { buildApi, log, percentile, startServer } from './support';
+import { buildApi, log, percentile, startServer, stopServer } from './support';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,8 +29,7 @@ async function shareOnLogOf(target: StoreTarget, events: number) {
   const fresh = await target.fresh('bench-share');
   // A first start on the empty store sets up its key store, as for any installation that then grows.
   const first = await startServer(fresh, PORT);
-  first.kill('SIGTERM');
-  await once(first, 'exit');
+  await stopServer(first);
   const store = await openEventStore(fresh.config);
   let last = Date.now();
   const written = await generateRealisticLog(store, events, (count) => {
@@ -94,15 +92,13 @@ async function shareOnLogOf(target: StoreTarget, events: number) {
     log(JSON.stringify({ figure: 'shareInformation', ...figures }));
     return figures;
   } finally {
-    server.kill('SIGTERM');
-    await once(server, 'exit');
+    await stopServer(server);
     await fresh.dispose();
   }
 }
 
 async function main(): Promise<void> {
   const targets = { pglite: pgliteTarget, postgres: postgresTarget };
-  log('Building the API (nest build api)...');
   buildApi();
   for (const name of args.adapters!.split(',')) {
     const target = targets[name as keyof typeof targets];

@@ -1,5 +1,6 @@
 /** Helpers the benchmarks share: none of them asserts anything, they measure and print. */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TEST_AUTH_SECRET, TEST_MASTER_KEY } from '../test/support/graphql-client';
 import type { FreshStore } from '../test/support/targets';
@@ -40,6 +41,7 @@ export async function forSeconds(
 
 /** Builds the API as `npm run start:prod` runs it (decorator metadata needs the TypeScript compiler, not tsx). */
 export function buildApi(): void {
+  log('Building the API (nest build api)...');
   execFileSync(process.execPath, ['node_modules/@nestjs/cli/bin/nest.js', 'build', 'api'], { stdio: 'inherit' });
 }
 
@@ -74,4 +76,11 @@ export async function startServer(fresh: FreshStore, port: number, env: Record<s
   }
   server.kill();
   throw new Error('the API did not answer /health within 60 s');
+}
+
+/** Stops a server startServer started (if it still runs) and waits until it has exited. */
+export async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null) return;
+  server.kill('SIGTERM');
+  await once(server, 'exit');
 }
