@@ -1,0 +1,199 @@
+/**
+ * npm run bench:peers [-- --rounds 3 --seconds 3 --events 200000]
+ *
+ * Kring's PostgreSQL store beside @event-driven-io/emmett-postgresql (a store a team might pick
+ * instead) on the same PostgreSQL server, each on a fresh database per round, rounds alternated (who
+ * goes first swaps), median of the rounds. Workloads: 1-event appends from 8 writers on a new stream
+ * each, the same with an exact expected revision on each writer's own stream, 100-event appends from
+ * one writer, reading the whole log, and a follower that reads the log while 8 writers append: the
+ * events it never saw (an event committed below a position it had already passed) are counted.
+ * One JSON line per workload with both figures and Kring's ratio.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
+import { getPostgreSQLEventStore, readMessagesBatch, type PostgresEventStore } from '@event-driven-io/emmett-postgresql';
+import { dumbo } from '@event-driven-io/dumbo';
+import { openEventStore, type EventStore } from '@kring/event-store';
+import { postgresTarget } from '../test/support/targets';
+import { forSeconds, log, perSec } from './support';
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '3' },
+    events: { type: 'string', default: '200000' },
+  },
+});
+const [ROUNDS, SECONDS, EVENTS] = [Number(args.rounds), Number(args.seconds), Number(args.events)];
+const WRITERS = 8;
+const data = (n: number) => ({ networkId: `network-${n % 500}`, heldOn: '2026-11-22', attended: ['p1', 'p2', 'p3', 'p4'], n });
+
+/** What each workload needs of a store, in its own terms. */
+interface Peer {
+  name: string;
+  appendNew(stream: string, n: number): Promise<unknown>;
+  /** Appends to `stream` expecting the revision the previous call answered (undefined: a new stream); answers the next one. */
+  appendExpecting(stream: string, expected: bigint | undefined, n: number): Promise<bigint>;
+  appendHundred(stream: string, first: number): Promise<unknown>;
+  /** Events after `after`, up to `limit`, as their positions in read order. */
+  readAfter(after: bigint, limit: number): Promise<bigint[]>;
+  close(): Promise<void>;
+}
+
+async function kring(): Promise<Peer & { dispose: () => Promise<void> }> {
+  const fresh = await postgresTarget.fresh('bench-peers-kring');
+  const store: EventStore = await openEventStore(fresh.config);
+  const positions = async (after: bigint, limit: number) => {
+    const found: bigint[] = [];
+    for await (const event of store.readAll({ after, maxCount: limit, batchSize: limit })) found.push(event.position);
+    return found;
+  };
+  return {
+    name: 'kring',
+    appendNew: (stream, n) => store.appendToStream(stream, [{ type: 'MeetingHeld', data: data(n) }], { expectedRevision: 'no_stream' }),
+    appendExpecting: async (stream, expected, n) =>
+      (await store.appendToStream(stream, [{ type: 'MeetingHeld', data: data(n) }], { expectedRevision: expected ?? 'no_stream' }))
+        .nextExpectedRevision,
+    appendHundred: (stream, first) =>
+      store.appendToStream(
+        stream,
+        Array.from({ length: 100 }, (_, i) => ({ type: 'MeetingHeld', data: data(first + i) })),
+      ),
+    readAfter: positions,
+    close: () => store.close(),
+    dispose: () => fresh.dispose(),
+  };
+}
+
+async function emmett(): Promise<Peer & { dispose: () => Promise<void> }> {
+  const fresh = await postgresTarget.fresh('bench-peers-emmett');
+  const connectionString = fresh.env.KRING_DATABASE_URL!;
+  const store: PostgresEventStore = getPostgreSQLEventStore(connectionString);
+  await store.schema.migrate();
+  const pool = dumbo({ connectionString });
+  const event = (n: number) => ({ type: 'MeetingHeld', data: data(n) });
+  return {
+    name: 'emmett',
+    appendNew: (stream, n) => store.appendToStream(stream, [event(n)], { expectedStreamVersion: STREAM_DOES_NOT_EXIST }),
+    appendExpecting: async (stream, expected, n) =>
+      (await store.appendToStream(stream, [event(n)], { expectedStreamVersion: expected ?? STREAM_DOES_NOT_EXIST }))
+        .nextExpectedStreamVersion,
+    appendHundred: (stream, first) =>
+      store.appendToStream(
+        stream,
+        Array.from({ length: 100 }, (_, i) => event(first + i)),
+      ),
+    readAfter: async (after, limit) =>
+      (await readMessagesBatch(pool.execute, { after, batchSize: limit })).messages.map((message) => message.metadata.globalPosition),
+    close: async () => {
+      await pool.close();
+      await store.close();
+    },
+    dispose: () => fresh.dispose(),
+  };
+}
+
+async function readAllRate(peer: Peer): Promise<{ perSec: number; count: number }> {
+  const started = performance.now();
+  let [after, count] = [0n, 0];
+  for (;;) {
+    const batch = await peer.readAfter(after, 1000);
+    count += batch.length;
+    if (batch.length < 1000) break;
+    after = batch[batch.length - 1];
+  }
+  return { perSec: perSec(count, performance.now() - started), count };
+}
+
+/** 8 writers append for SECONDS while a follower reads after the last position it saw; answers the events it never saw and the out-of-order pairs it met. */
+async function followWhileWriting(peer: Peer): Promise<{ written: number; missed: number; outOfOrder: number }> {
+  const start = (await peer.readAfter(0n, Number.MAX_SAFE_INTEGER)).at(-1) ?? 0n;
+  const seen = new Set<bigint>();
+  let [last, outOfOrder, writing] = [start, 0, true];
+  const follower = (async () => {
+    while (writing || (await peer.readAfter(last, 1)).length > 0) {
+      for (const position of await peer.readAfter(last, 1000)) {
+        if (position <= last) outOfOrder++;
+        seen.add(position);
+        last = position > last ? position : last;
+      }
+    }
+  })();
+  const { count } = await forSeconds(WRITERS, SECONDS, (w, n) => peer.appendNew(`follow-${w}-${n}-${randomUUID()}`, n));
+  writing = false;
+  await follower;
+  const all = await peer.readAfter(start, Number.MAX_SAFE_INTEGER);
+  return { written: count, missed: all.filter((position) => !seen.has(position)).length, outOfOrder };
+}
+
+async function measure(open: () => Promise<Peer & { dispose: () => Promise<void> }>) {
+  const peer = await open();
+  try {
+    const newStreams = await forSeconds(WRITERS, SECONDS, (w, n) => peer.appendNew(`new-${w}-${n}-${randomUUID()}`, n));
+    const next = new Map<number, bigint | undefined>();
+    const own = Array.from({ length: WRITERS }, () => `own-${randomUUID()}`);
+    const expected = await forSeconds(WRITERS, SECONDS, async (w, n) => next.set(w, await peer.appendExpecting(own[w], next.get(w), n)));
+    let first = 0;
+    const hundredStarted = performance.now();
+    const deadline = hundredStarted + SECONDS * 1000;
+    while (performance.now() < deadline) await peer.appendHundred(`hundred-${first / 100}`, (first += 100));
+    const hundred = perSec(first, performance.now() - hundredStarted);
+    // Top the log up to EVENTS before reading it all.
+    let total = (await peer.readAfter(0n, Number.MAX_SAFE_INTEGER)).length;
+    while (total < EVENTS) await peer.appendHundred(`fill-${total}`, (total += 100));
+    const readAll = await readAllRate(peer);
+    const follow = await followWhileWriting(peer);
+    return {
+      newStreams: newStreams.perSec,
+      expected: expected.perSec,
+      hundred,
+      readAll: readAll.perSec,
+      readCount: readAll.count,
+      ...follow,
+    };
+  } finally {
+    await peer.close();
+    await peer.dispose();
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main(): Promise<void> {
+  const results: Record<'kring' | 'emmett', Array<Awaited<ReturnType<typeof measure>>>> = { kring: [], emmett: [] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    const order = round % 2 === 1 ? (['kring', 'emmett'] as const) : (['emmett', 'kring'] as const);
+    for (const name of order) {
+      const figures = await measure(name === 'kring' ? kring : emmett);
+      results[name].push(figures);
+      log(`round ${round} ${name}: ${JSON.stringify(figures)}`);
+    }
+  }
+  const figure = (workload: string, unit: string, pick: (r: Awaited<ReturnType<typeof measure>>) => number) => {
+    const [k, e] = [median(results.kring.map(pick)), median(results.emmett.map(pick))];
+    log(JSON.stringify({ workload, unit, kring: k, emmett: e, ratio: e === 0 ? null : Number((k / e).toFixed(2)) }));
+  };
+  figure('1-event appends, 8 writers, a new stream each', 'appends/s', (r) => r.newStreams);
+  figure('1-event appends, 8 writers, expected revision', 'appends/s', (r) => r.expected);
+  figure('100-event appends, 1 writer', 'events/s', (r) => r.hundred);
+  figure(`read all of ${EVENTS} events`, 'events/s', (r) => r.readAll);
+  for (const name of ['kring', 'emmett'] as const)
+    log(
+      JSON.stringify({
+        workload: 'a follower reading while 8 writers append',
+        store: name,
+        written: results[name].map((r) => r.written),
+        neverSeen: results[name].map((r) => r.missed),
+        outOfOrder: results[name].map((r) => r.outOfOrder),
+      }),
+    );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    process.stderr.write(`bench:peers failed: ${error.stack}\n`);
+    process.exit(1);
+  },
+);
