@@ -67,6 +67,43 @@ function groupCommit(target: StoreTarget): void {
       expect(batches).toBeGreaterThan(0);
       expect((await store.verifyIntegrity()).broken).toBeUndefined();
     });
+
+    it('writes a group nobody in it can be refused from in one pass: each answer, key and link as if appended one by one', async () => {
+      const before = await store.headPosition();
+      const streams = Array.from({ length: 30 }, () => `one-pass-${randomUUID()}`);
+      const key = (stream: string) => ({ key: `k-${stream}`, fingerprint: `f-${stream}` });
+      const answers = await Promise.all(
+        streams.map((stream, i) =>
+          store.appendToStream(
+            stream,
+            Array.from({ length: (i % 3) + 1 }, (_, n) => ({ type: 'Counted', data: { i, n } })),
+            { expectedRevision: 'no_stream', idempotencyKey: key(stream) },
+          ),
+        ),
+      );
+      const written = await collect(store.readAll({ after: before }));
+      expect(written.map((event) => event.position)).toEqual(written.map((_, i) => before + BigInt(i + 1)));
+      for (const [i, stream] of streams.entries()) {
+        const events = written.filter((event) => event.streamId === stream);
+        expect(events.map((event) => [event.streamRevision, event.data])).toEqual(
+          Array.from({ length: (i % 3) + 1 }, (_, n) => [BigInt(n), { i, n }]),
+        );
+        expect(answers[i]).toEqual({ nextExpectedRevision: BigInt(i % 3), position: events.at(-1)!.position, duplicate: false });
+        expect(await store.findIdempotencyKey(key(stream).key)).toEqual({
+          fingerprint: key(stream).fingerprint,
+          streamId: stream,
+          nextExpectedRevision: answers[i].nextExpectedRevision,
+          position: answers[i].position,
+        });
+      }
+      // A retry is answered as the first time, in a group or alone.
+      const retries = await Promise.all(
+        streams.slice(0, 5).map((stream) => store.appendToStream(stream, [{ type: 'Other', data: {} }], { idempotencyKey: key(stream) })),
+      );
+      expect(retries).toEqual(answers.slice(0, 5).map((answer) => ({ ...answer, duplicate: true })));
+      expect(await store.headPosition()).toBe(written.at(-1)!.position);
+      expect((await store.verifyIntegrity()).broken).toBeUndefined();
+    });
   });
 }
 

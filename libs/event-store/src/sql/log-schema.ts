@@ -270,4 +270,106 @@ END
 $fn$;
 `,
   },
+  {
+    // Group commit without a statement per append when nothing in the group can be refused: every
+    // stream and key at most once, no key or event id already stored, every expected revision holds.
+    // Then one head read, one digest pass, one INSERT for the whole group; the hash chain, positions and
+    // answers are exactly those the appends one by one would give. Otherwise (or on any error) it falls
+    // back to the appends one by one, each in its own subtransaction, as before.
+    id: 'event-store/006-append-batch-set-based',
+    sql: `
+ALTER FUNCTION kring_append_batch(text[], text[], text[], text[], text[]) RENAME TO kring_append_each;
+CREATE FUNCTION kring_append_batch(p_streams text[], p_expected text[], p_events text[], p_keys text[], p_fingerprints text[])
+RETURNS TABLE (next_revision bigint, last_position bigint, duplicate boolean, error_state text, error_detail text, error_message text)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_count   integer := coalesce(array_length(p_streams, 1), 0);
+  v_events  jsonb[];
+  v_current bigint[];
+  v_head    bigint;
+  v_head_at timestamptz;
+  v_hash    bytea;
+  v_now     timestamptz;
+  v_digests bytea[];
+  v_hashes  bytea[];
+  v_total   integer;
+  v_ok      boolean;
+  v_of      integer[];
+  v_stream  text[];
+  v_rev     bigint[];
+  v_value   jsonb[];
+  v_next    bigint[];
+  v_last    bigint[];
+BEGIN
+  IF v_count > 1
+     AND (SELECT count(DISTINCT s) FROM unnest(p_streams) AS s) = v_count
+     AND (SELECT count(k) = count(DISTINCT k) FROM unnest(p_keys) AS k) THEN
+    BEGIN
+      PERFORM pg_advisory_xact_lock(${APPEND_LOCK});
+      SELECT array_agg(e::jsonb ORDER BY o) INTO v_events FROM unnest(p_events) WITH ORDINALITY AS t(e, o);
+      SELECT array_agg((SELECT max(stream_revision) FROM kring_events k WHERE k.stream_id = p_streams[o]) ORDER BY o)
+        INTO v_current FROM generate_series(1, v_count) AS o;
+      -- CASE, so an exact revision is cast only where there is one.
+      SELECT bool_and(CASE p_expected[o]
+               WHEN 'any' THEN true
+               WHEN 'no_stream' THEN v_current[o] IS NULL
+               WHEN 'stream_exists' THEN v_current[o] IS NOT NULL
+               ELSE v_current[o] IS NOT DISTINCT FROM p_expected[o]::bigint END)
+        INTO v_ok FROM generate_series(1, v_count) AS o;
+      v_ok := v_ok
+        AND NOT EXISTS (SELECT 1 FROM kring_idempotency_keys k WHERE k.key = ANY (p_keys))
+        AND NOT EXISTS (
+          SELECT 1 FROM generate_series(1, v_count) AS o, jsonb_array_elements(v_events[o]) AS x
+           WHERE v_current[o] IS NOT NULL
+             AND EXISTS (SELECT 1 FROM kring_events k WHERE k.stream_id = p_streams[o] AND k.event_id = (x->>'id')::uuid));
+      IF v_ok THEN
+        SELECT position, recorded_at, hash INTO v_head, v_head_at, v_hash FROM kring_events ORDER BY position DESC LIMIT 1;
+        v_head := coalesce(v_head, 0);
+        v_hash := coalesce(v_hash, ${GENESIS});
+        v_now := greatest(date_trunc('milliseconds', clock_timestamp()), v_head_at);
+        -- The group's events in order, as parallel arrays indexed by their place k in the group.
+        SELECT array_agg(o ORDER BY o, e.ord), array_agg(p_streams[o] ORDER BY o, e.ord),
+               array_agg(coalesce(v_current[o], -1) + e.ord ORDER BY o, e.ord), array_agg(e.value ORDER BY o, e.ord)
+          INTO v_of, v_stream, v_rev, v_value
+          FROM generate_series(1, v_count) AS o, jsonb_array_elements(v_events[o]) WITH ORDINALITY AS e(value, ord);
+        v_total := array_length(v_of, 1);
+        SELECT array_agg(kring_event_digest(v_head + k, v_stream[k], v_rev[k], (v_value[k]->>'id')::uuid, v_value[k]->>'type',
+                         (v_value[k]->>'version')::integer, v_value[k]->'data', v_value[k]->'metadata', v_now) ORDER BY k)
+          INTO v_digests FROM generate_series(1, v_total) AS k;
+        v_hashes := array_fill(NULL::bytea, ARRAY[v_total]);
+        FOR i IN 1..v_total LOOP
+          v_hash := sha256(v_hash || v_digests[i]);
+          v_hashes[i] := v_hash;
+        END LOOP;
+        INSERT INTO kring_events (position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at, hash)
+        SELECT v_head + k, v_stream[k], v_rev[k], (v_value[k]->>'id')::uuid, v_value[k]->>'type', (v_value[k]->>'version')::integer,
+               v_value[k]->'data', v_value[k]->'metadata', v_now, v_hashes[k]
+          FROM generate_series(1, v_total) AS k;
+        -- Each append's answer: the revision and position of its last event.
+        SELECT array_agg(r ORDER BY o), array_agg(v_head + p ORDER BY o) INTO v_next, v_last
+          FROM (SELECT v_of[k] AS o, max(v_rev[k]) AS r, max(k) AS p FROM generate_series(1, v_total) AS k GROUP BY v_of[k]) AS answers;
+        INSERT INTO kring_idempotency_keys (key, fingerprint, stream_id, next_revision, last_position, recorded_at)
+        SELECT p_keys[o], p_fingerprints[o], p_streams[o], v_next[o], v_last[o], v_now FROM generate_series(1, v_count) AS o
+         WHERE p_keys[o] IS NOT NULL;
+        PERFORM pg_notify('${LOG_CHANNEL}', (v_head + v_total)::text);
+      END IF;
+    EXCEPTION WHEN OTHERS THEN
+      v_ok := false; -- undone: the appends one by one say which failed and why
+    END;
+    -- Answered only once the whole group is written (rows returned inside the block would outlive its undoing).
+    IF v_ok THEN
+      FOR v_i IN 1..v_count LOOP
+        next_revision := v_next[v_i];
+        last_position := v_last[v_i];
+        duplicate := false;
+        RETURN NEXT;
+      END LOOP;
+      RETURN;
+    END IF;
+  END IF;
+  RETURN QUERY SELECT * FROM kring_append_each(p_streams, p_expected, p_events, p_keys, p_fingerprints);
+END
+$fn$;
+`,
+  },
 ];
