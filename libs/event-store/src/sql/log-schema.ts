@@ -316,12 +316,17 @@ BEGIN
                WHEN 'stream_exists' THEN v_current[o] IS NOT NULL
                ELSE v_current[o] IS NOT DISTINCT FROM p_expected[o]::bigint END)
         INTO v_ok FROM generate_series(1, v_count) AS o;
-      v_ok := v_ok
-        AND NOT EXISTS (SELECT 1 FROM kring_idempotency_keys k WHERE k.key = ANY (p_keys))
-        AND NOT EXISTS (
-          SELECT 1 FROM generate_series(1, v_count) AS o, jsonb_array_elements(v_events[o]) AS x
-           WHERE v_current[o] IS NOT NULL
-             AND EXISTS (SELECT 1 FROM kring_events k WHERE k.stream_id = p_streams[o] AND k.event_id = (x->>'id')::uuid));
+      v_ok := v_ok AND NOT EXISTS (SELECT 1 FROM kring_idempotency_keys k WHERE k.key = ANY (p_keys));
+      -- An event id already in its stream (a retry): one index probe per append (as one join it was planned as a scan).
+      FOR v_i IN 1..v_count LOOP
+        EXIT WHEN NOT v_ok;
+        IF v_current[v_i] IS NOT NULL AND EXISTS (
+             SELECT 1 FROM kring_events k
+              WHERE k.stream_id = p_streams[v_i]
+                AND k.event_id = ANY (ARRAY(SELECT (x->>'id')::uuid FROM jsonb_array_elements(v_events[v_i]) AS x))) THEN
+          v_ok := false;
+        END IF;
+      END LOOP;
       IF v_ok THEN
         SELECT position, recorded_at, hash INTO v_head, v_head_at, v_hash FROM kring_events ORDER BY position DESC LIMIT 1;
         v_head := coalesce(v_head, 0);
