@@ -70,13 +70,6 @@ DECLARE
   v_head      bigint;
   v_head_at   timestamptz;
   v_now       timestamptz;${
-    chained
-      ? `
-  v_hash      bytea;
-  v_digests   bytea[];
-  v_hashes    bytea[];`
-      : ''
-  }${
     keyed
       ? `
   v_key       record;`
@@ -126,24 +119,10 @@ ${
 ${
   chained
     ? `
-  SELECT position, recorded_at, hash INTO v_head, v_head_at, v_hash FROM kring_events ORDER BY position DESC LIMIT 1;
-  v_head := coalesce(v_head, 0);
-  v_hash := coalesce(v_hash, ${GENESIS});
-  v_now := greatest(date_trunc('milliseconds', clock_timestamp()), v_head_at);
-  -- The digests in one set-based statement (the digest function is inlined there), then only the chaining in a loop.
-  SELECT array_agg(kring_event_digest(v_head + e.ord, p_stream, coalesce(v_current, -1) + e.ord, (e.value->>'id')::uuid,
-                   e.value->>'type', (e.value->>'version')::integer, e.value->'data', e.value->'metadata', v_now) ORDER BY e.ord)
-    INTO v_digests FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(value, ord);
-  v_hashes := array_fill(NULL::bytea, ARRAY[v_count]);
-  FOR i IN 1..v_count LOOP
-    v_hash := sha256(v_hash || v_digests[i]);
-    v_hashes[i] := v_hash;
-  END LOOP;
-
-  INSERT INTO kring_events (position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at, hash)
-  SELECT v_head + e.ord, p_stream, coalesce(v_current, -1) + e.ord, (e.value->>'id')::uuid, e.value->>'type',
-         (e.value->>'version')::integer, e.value->'data', e.value->'metadata', v_now, v_hashes[e.ord]
-    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(value, ord);`
+  SELECT w.written_after, w.written_at INTO v_head, v_now
+    FROM kring_write_events(array_fill(p_stream, ARRAY[v_count]),
+                            ARRAY(SELECT coalesce(v_current, -1) + g FROM generate_series(1, v_count) AS g ORDER BY g),
+                            ARRAY(SELECT e.value FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(value, ord) ORDER BY e.ord)) AS w;`
     : `
   SELECT position, recorded_at INTO v_head, v_head_at FROM kring_events ORDER BY position DESC LIMIT 1;
   v_head := coalesce(v_head, 0);
@@ -237,13 +216,47 @@ ${appendFunction({ chained: true, keyed: true })}
 `,
   },
   {
-    // Group commit: appends that queued while a commit was in flight go in one transaction, one
-    // kring_append each, in order. Each runs in its own subtransaction (the EXCEPTION block), so one
-    // that is refused (wrong revision, a reused key, text jsonb cannot hold) answers with its error and
-    // leaves the others to commit; the events arrive as text so even a failed jsonb cast stays its own.
+    // Group commit: appends that queued while a commit was in flight go in one transaction.
+    // - kring_write_events writes events at the head (positions, digests, the hash chain, one INSERT):
+    //   kring_append and a whole group both use it.
+    // - When nothing in the group can be refused (every stream and key at most once, no key or event id
+    //   already stored, every expected revision holds), the group is written in one pass; the chain,
+    //   positions and answers are those the appends one by one would give.
+    // - Otherwise, or on any error, kring_append_each runs the appends one by one, each in its own
+    //   subtransaction, so a refused one (wrong revision, a reused key, text jsonb cannot hold) answers
+    //   with its error and the others commit. Events arrive as text so even a failed jsonb cast stays its own.
     id: 'event-store/005-append-batch',
     sql: `
-CREATE FUNCTION kring_append_batch(p_streams text[], p_expected text[], p_events text[], p_keys text[], p_fingerprints text[])
+CREATE FUNCTION kring_write_events(p_streams text[], p_revisions bigint[], p_events jsonb[], OUT written_after bigint, OUT written_at timestamptz)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_count   integer := coalesce(array_length(p_events, 1), 0);
+  v_head_at timestamptz;
+  v_hash    bytea;
+  v_digests bytea[];
+  v_hashes  bytea[];
+BEGIN
+  SELECT k.position, k.recorded_at, k.hash INTO written_after, v_head_at, v_hash FROM kring_events k ORDER BY k.position DESC LIMIT 1;
+  written_after := coalesce(written_after, 0);
+  v_hash := coalesce(v_hash, ${GENESIS});
+  written_at := greatest(date_trunc('milliseconds', clock_timestamp()), v_head_at);
+  -- The digests in one set-based statement (the digest function is inlined there), then only the chaining in a loop.
+  SELECT array_agg(kring_event_digest(written_after + i, p_streams[i], p_revisions[i], (p_events[i]->>'id')::uuid, p_events[i]->>'type',
+                   (p_events[i]->>'version')::integer, p_events[i]->'data', p_events[i]->'metadata', written_at) ORDER BY i)
+    INTO v_digests FROM generate_series(1, v_count) AS i;
+  v_hashes := array_fill(NULL::bytea, ARRAY[v_count]);
+  FOR i IN 1..v_count LOOP
+    v_hash := sha256(v_hash || v_digests[i]);
+    v_hashes[i] := v_hash;
+  END LOOP;
+  INSERT INTO kring_events (position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at, hash)
+  SELECT written_after + i, p_streams[i], p_revisions[i], (p_events[i]->>'id')::uuid, p_events[i]->>'type',
+         (p_events[i]->>'version')::integer, p_events[i]->'data', p_events[i]->'metadata', written_at, v_hashes[i]
+    FROM generate_series(1, v_count) AS i;
+END
+$fn$;
+${appendFunction({ chained: true, keyed: true })}
+CREATE FUNCTION kring_append_each(p_streams text[], p_expected text[], p_events text[], p_keys text[], p_fingerprints text[])
 RETURNS TABLE (next_revision bigint, last_position bigint, duplicate boolean, error_state text, error_detail text, error_message text)
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -268,17 +281,6 @@ BEGIN
   END LOOP;
 END
 $fn$;
-`,
-  },
-  {
-    // Group commit without a statement per append when nothing in the group can be refused: every
-    // stream and key at most once, no key or event id already stored, every expected revision holds.
-    // Then one head read, one digest pass, one INSERT for the whole group; the hash chain, positions and
-    // answers are exactly those the appends one by one would give. Otherwise (or on any error) it falls
-    // back to the appends one by one, each in its own subtransaction, as before.
-    id: 'event-store/006-append-batch-set-based',
-    sql: `
-ALTER FUNCTION kring_append_batch(text[], text[], text[], text[], text[]) RENAME TO kring_append_each;
 CREATE FUNCTION kring_append_batch(p_streams text[], p_expected text[], p_events text[], p_keys text[], p_fingerprints text[])
 RETURNS TABLE (next_revision bigint, last_position bigint, duplicate boolean, error_state text, error_detail text, error_message text)
 LANGUAGE plpgsql AS $fn$
@@ -287,11 +289,7 @@ DECLARE
   v_events  jsonb[];
   v_current bigint[];
   v_head    bigint;
-  v_head_at timestamptz;
-  v_hash    bytea;
   v_now     timestamptz;
-  v_digests bytea[];
-  v_hashes  bytea[];
   v_total   integer;
   v_ok      boolean;
   v_of      integer[];
@@ -328,28 +326,13 @@ BEGIN
         END IF;
       END LOOP;
       IF v_ok THEN
-        SELECT position, recorded_at, hash INTO v_head, v_head_at, v_hash FROM kring_events ORDER BY position DESC LIMIT 1;
-        v_head := coalesce(v_head, 0);
-        v_hash := coalesce(v_hash, ${GENESIS});
-        v_now := greatest(date_trunc('milliseconds', clock_timestamp()), v_head_at);
         -- The group's events in order, as parallel arrays indexed by their place k in the group.
         SELECT array_agg(o ORDER BY o, e.ord), array_agg(p_streams[o] ORDER BY o, e.ord),
                array_agg(coalesce(v_current[o], -1) + e.ord ORDER BY o, e.ord), array_agg(e.value ORDER BY o, e.ord)
           INTO v_of, v_stream, v_rev, v_value
           FROM generate_series(1, v_count) AS o, jsonb_array_elements(v_events[o]) WITH ORDINALITY AS e(value, ord);
         v_total := array_length(v_of, 1);
-        SELECT array_agg(kring_event_digest(v_head + k, v_stream[k], v_rev[k], (v_value[k]->>'id')::uuid, v_value[k]->>'type',
-                         (v_value[k]->>'version')::integer, v_value[k]->'data', v_value[k]->'metadata', v_now) ORDER BY k)
-          INTO v_digests FROM generate_series(1, v_total) AS k;
-        v_hashes := array_fill(NULL::bytea, ARRAY[v_total]);
-        FOR i IN 1..v_total LOOP
-          v_hash := sha256(v_hash || v_digests[i]);
-          v_hashes[i] := v_hash;
-        END LOOP;
-        INSERT INTO kring_events (position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at, hash)
-        SELECT v_head + k, v_stream[k], v_rev[k], (v_value[k]->>'id')::uuid, v_value[k]->>'type', (v_value[k]->>'version')::integer,
-               v_value[k]->'data', v_value[k]->'metadata', v_now, v_hashes[k]
-          FROM generate_series(1, v_total) AS k;
+        SELECT w.written_after, w.written_at INTO v_head, v_now FROM kring_write_events(v_stream, v_rev, v_value) AS w;
         -- Each append's answer: the revision and position of its last event.
         SELECT array_agg(r ORDER BY o), array_agg(v_head + p ORDER BY o) INTO v_next, v_last
           FROM (SELECT v_of[k] AS o, max(v_rev[k]) AS r, max(k) AS p FROM generate_series(1, v_total) AS k GROUP BY v_of[k]) AS answers;
