@@ -1,6 +1,7 @@
 /** Helpers the benchmarks share: none of them asserts anything, they measure and print. */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TEST_AUTH_SECRET, TEST_MASTER_KEY } from '../test/support/graphql-client';
 import type { FreshStore } from '../test/support/targets';
@@ -8,6 +9,48 @@ import type { FreshStore } from '../test/support/targets';
 export const log = (line: string): void => void process.stdout.write(`${line}\n`);
 export const perSec = (count: number, ms: number): number => Math.round((count / ms) * 1000);
 export const pct = (part: number, whole: number): string => `${Math.round((part / whole) * 100)}%`;
+
+/** USER_HZ: /proc reports CPU time in these ticks; 100 on every Linux build we run on. */
+const CLOCK_TICKS = 100;
+
+/** CPU time a process has used so far, in ms (Linux /proc; undefined elsewhere). */
+export function cpuMsOf(pid: number | undefined): number | undefined {
+  try {
+    // Fields 14 and 15 (utime, stime) after the command name, which may itself hold spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time used so far by each PostgreSQL server process on this machine (backends, WAL writer, checkpointer), in ms by pid. */
+function postgresCpuMs(): Map<number, number> {
+  const used = new Map<number, number>();
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') used.set(Number(pid), cpuMsOf(Number(pid)) ?? 0);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return used;
+}
+
+/**
+ * CPU used between two calls, per process: this Node process (PGlite's database runs inside it) and
+ * PostgreSQL's server processes (those still running at the second call: a backend that ended meanwhile is not counted).
+ */
+export function cpuMeter(): () => { nodeMs: number; postgresMs: number } {
+  const node = process.cpuUsage();
+  const before = postgresCpuMs();
+  return () => {
+    const { user, system } = process.cpuUsage(node);
+    let postgres = 0;
+    for (const [pid, ms] of postgresCpuMs()) postgres += ms - (before.get(pid) ?? 0);
+    return { nodeMs: Math.round((user + system) / 1000), postgresMs: Math.round(postgres) };
+  };
+}
 
 /** The p-th percentile of ascending numbers, to two decimals. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -45,9 +88,13 @@ export function buildApi(): void {
   execFileSync(process.execPath, ['node_modules/@nestjs/cli/bin/nest.js', 'build', 'api'], { stdio: 'inherit' });
 }
 
-/** The built API as a process of its own on `fresh`'s store, once it answers /health; `env` adds settings. */
+/**
+ * The built API as a process of its own on `fresh`'s store, once it answers /health; `env` adds settings.
+ * BENCH_SERVER_NODE_ARGS passes options to its Node, e.g. "--cpu-prof --cpu-prof-dir=profiles" to see where its time goes.
+ */
 export async function startServer(fresh: FreshStore, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const server = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], {
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const server = spawn(process.execPath, [...nodeArgs, 'dist/apps/api/apps/api/src/main.js'], {
     env: {
       ...process.env,
       KRING_DATABASE_URL: '',

@@ -3,6 +3,7 @@ import { AccessModule } from './access/access.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthorizationModule } from './authorization/authorization.module';
 import { ClockModule } from './clock/clock.module';
+import { CrudBaselineModule, crudBaselineServed } from './crud-baseline/crud-baseline.module';
 import { CommandsModule } from './commands/commands.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { GraphqlApiModule } from './graphql/graphql-api.module';
@@ -30,6 +31,7 @@ import { ReferralModule } from './referral/referral.module';
     ParticipantModule,
     ReferralModule,
     ImpactModule,
+    ...(crudBaselineServed() ? [CrudBaselineModule] : []),
   ],
 })
 export class AppModule {}

@@ -1,6 +1,6 @@
-import { applyEvents, DocumentTables, keysTouched, ProjectedEvent, ProjectionDefinition } from '@kring/domain';
+import { applyEvents, type DocumentTables, keysTouched, ProjectedEvent, ProjectionDefinition } from '@kring/domain';
 import type { SqlSession } from '@kring/event-store';
-import { loadDocuments, saveDocuments } from './document-tables';
+import { type DocumentRows, loadDocuments, rowsOf, saveDocuments } from './document-tables';
 
 /**
  * One generation's documents held in memory between commits (write-back). A catch-up applies many
@@ -70,30 +70,33 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
   }
 
   /**
-   * Takes the documents changed since the last take (`undefined`: removed) and the events that changed
-   * them, for one transaction to write. Synchronous, so more events may be applied while it commits.
+   * Takes the documents changed since the last take, as rows, and the events that changed them, for
+   * one transaction to write. Synchronous, and the rows are serialised here: more events may be
+   * applied (changing documents in place) while the commit runs.
    */
-  take(): { changes: DocumentTables; events: Event[] } {
-    const changes: DocumentTables = {};
-    for (const { name } of this.projection.collections) {
+  take(): { rows: Record<string, DocumentRows>; events: Event[] } {
+    const rows: Record<string, DocumentRows> = {};
+    for (const collection of this.projection.collections) {
+      const { name } = collection;
       const table = this.tables[name];
-      const changed = (changes[name] = new Map<string, unknown>());
+      const changed = new Map<string, unknown>();
       // A removed document stays in memory as `undefined` until `trim`: until its removal commits, the tables still hold it.
       for (const key of this.dirty[name]) {
         const doc = table.get(key);
         changed.set(key, doc);
         if (doc === undefined) this.removed[name].add(key);
       }
+      rows[name] = rowsOf(collection, changed);
       this.dirty[name].clear();
     }
     const events = this.pending;
     this.pending = [];
-    return { changes, events };
+    return { rows, events };
   }
 
   /** Writes what `take` returned, inside the caller's transaction. */
-  async write(tx: SqlSession, changes: DocumentTables): Promise<void> {
-    for (const collection of this.projection.collections) await saveDocuments(tx, this.schema, collection, changes[collection.name]);
+  async write(tx: SqlSession, rows: Record<string, DocumentRows>): Promise<void> {
+    for (const collection of this.projection.collections) await saveDocuments(tx, this.schema, collection, rows[collection.name]);
   }
 
   /**

@@ -4,7 +4,7 @@
  */
 import type { ProjectionDefinition } from '@kring/domain';
 import type { SqlDriver, SqlSession } from '@kring/event-store';
-import { assertIdentifier, createTablesSql } from './document-tables';
+import { assertIdentifier, createIndexesSql, createTablesSql } from './document-tables';
 import { LostLeadershipError } from './errors';
 import { STATUS_CHANNEL } from './projection-schema';
 
@@ -59,9 +59,11 @@ export class GenerationTable {
     return generation;
   }
 
-  /** The switch: one transaction retires the active generation and activates this one; every process hears of it. */
-  async activate(generation: Generation): Promise<void> {
+  /** The switch: one transaction indexes this generation's tables, retires the active generation and activates this one; every process hears of it. */
+  async activate(definition: ProjectionDefinition, generation: Generation): Promise<void> {
     await this.sql.transaction(async (tx) => {
+      const indexes = createIndexesSql(definition, schemaOf(generation.name, generation.generation));
+      if (indexes) await tx.exec(indexes);
       await tx.query(`UPDATE kring_projections SET state = 'retired' WHERE name = $1 AND state = 'active'`, [generation.name]);
       await tx.query(`UPDATE kring_projections SET state = 'active' WHERE name = $1 AND generation = $2`, [
         generation.name,

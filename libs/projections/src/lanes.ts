@@ -242,8 +242,8 @@ export class Lanes {
         runs.map((run) => run.generation),
       );
       const writing = taken.filter(({ run }) => live.includes(run.generation));
-      for (const { run, changes } of writing)
-        await run.buffer.write(tx, changes).catch(failedAs(run, `writing its documents up to position ${checkpoint}`));
+      for (const { run, rows } of writing)
+        await run.buffer.write(tx, rows).catch(failedAs(run, `writing its documents up to position ${checkpoint}`));
       if (live.length > 0) await this.generations.advance(tx, live, checkpoint);
       return writing;
     });

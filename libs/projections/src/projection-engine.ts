@@ -226,7 +226,7 @@ export class ProjectionEngine {
   private async activated(run: GenerationRun): Promise<void> {
     const { definition, generation } = run;
     const previous = this.checkpoints.generationOf(generation.name);
-    await this.generations.activate(generation);
+    await this.generations.activate(definition, generation);
     this.checkpoints.advanced(generation);
     if (previous && previous !== generation) {
       previous.state = 'retired';

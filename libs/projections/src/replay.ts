@@ -1,7 +1,7 @@
 import { eventTypesOf, type ProjectionDefinition } from '@kring/domain';
 import type { RecordedEvent, SqlDriver } from '@kring/event-store';
 import { DocumentBuffer } from './document-buffer';
-import { createTablesSql } from './document-tables';
+import { createIndexesSql, createTablesSql } from './document-tables';
 import { eventsFor, LogReader } from './log-reader';
 
 /**
@@ -19,8 +19,8 @@ export async function replayInto(
   await sql.exec(createTablesSql(definition, schema));
   const buffer = new DocumentBuffer<RecordedEvent>(definition, schema, true);
   const flush = async () => {
-    const { changes } = buffer.take();
-    await sql.transaction((tx) => buffer.write(tx, changes));
+    const { rows } = buffer.take();
+    await sql.transaction((tx) => buffer.write(tx, rows));
     buffer.trim();
   };
   const types = eventTypesOf(definition);
@@ -33,4 +33,6 @@ export async function replayInto(
     if (buffer.uncommitted.length >= commitEvery) await flush();
   }
   await flush();
+  const indexes = createIndexesSql(definition, schema);
+  if (indexes) await sql.exec(indexes);
 }

@@ -101,6 +101,12 @@ export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
   'Mutation.forgetParticipant': { roles: LEADER, action: 'ERASE' },
 };
 
+/** Operations served only for a benchmark (crud-baseline): the rule of the operation they stand beside. */
+const BENCH_RULES: Readonly<Record<string, Rule>> = { 'Mutation.recordMeetingRow': ACCESS_RULES['Mutation.recordMeeting'] };
+
+/** The rule for an operation; none: nobody may use it. */
+export const ruleOf = (coordinate: string): Rule | undefined => ACCESS_RULES[coordinate] ?? BENCH_RULES[coordinate];
+
 /** Whose data a refused call was about, for its access-log entry: the person if it names one, else its network. */
 export function subjectOfCall(args: Args): string {
   const fields = { ...args, ...input(args) };

@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import { AccessRecorder } from '../access/access-recorder';
 import { callerOf, type Caller, type ListScope } from '../auth/caller';
 import { EVENT_STORE } from '../event-store/event-store.module';
-import { ACCESS_RULES, Args, Reach, subjectOfCall } from './access-rules';
+import { Args, Reach, ruleOf, subjectOfCall } from './access-rules';
 import { ScopeLookup } from './scope';
 
 /**
@@ -33,7 +33,7 @@ export class Authorizer {
     if (reach === 'own lists') return this.scope.reachOf(caller.actor.id, afterOf(args));
     if (reach === 'scoped' && (await this.inScope(caller, coordinate, args))) return undefined;
     const [type, operation] = coordinate.split('.');
-    const action = type === 'Mutation' ? (ACCESS_RULES[coordinate]?.action ?? 'UPDATE') : 'READ';
+    const action = type === 'Mutation' ? (ruleOf(coordinate)?.action ?? 'UPDATE') : 'READ';
     await this.access.refused(request, { subjectId: subjectOfCall(args), what: operation, action });
     const why =
       reach === 'scoped'
@@ -50,14 +50,14 @@ export class Authorizer {
 
   /** The widest reach any of the caller's roles has with this operation; undefined: none of them may. */
   private reachOf(caller: Caller, coordinate: string): Reach | undefined {
-    const rule = ACCESS_RULES[coordinate];
+    const rule = ruleOf(coordinate);
     if (!rule) return undefined;
     const reaches = caller.actor.roles.map((role) => rule.roles[role]);
     return (['everything', 'own lists', 'scoped'] as const).find((reach) => reaches.includes(reach));
   }
 
   private async inScope(caller: Caller, coordinate: string, args: Args): Promise<boolean> {
-    const on = ACCESS_RULES[coordinate]?.on;
+    const on = ruleOf(coordinate)?.on;
     if (!on) return false; // a scoped rule must say what it is scoped to
     const targets = on(args);
     // What the scope had applied when it was read (at least): a refusal on less than the head is asked again.

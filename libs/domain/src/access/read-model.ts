@@ -53,14 +53,30 @@ const subjectOfChange = (e: ChangeEvent): string | undefined => e.data.personal?
 export function accessEntryOf(e: Event): AccessEntryDoc {
   const at = e.recordedAt.toISOString();
   const metadata = e.metadata ?? {};
-  const recorded = { id: e.id, position: Number(e.position), at, sourceSystem: metadata.source ?? 'unrecorded' };
+  const sourceSystem = metadata.source ?? 'unrecorded';
+  // Whole literals, no spread of a common part: V8 builds `{ ...part, more }` an order of magnitude slower, once per entry of a rebuild.
   if (isRead(e)) {
     const { actorId, actorRoles, subjectId, action, what, purpose, outcome } = e.data;
-    return { ...recorded, actorId, actorRoles, subjectId, action, actionCode: ACTION_CODES[action], what, purpose, outcome };
+    return {
+      id: e.id,
+      position: Number(e.position),
+      at,
+      actorId,
+      actorRoles,
+      subjectId,
+      action,
+      actionCode: ACTION_CODES[action],
+      what,
+      purpose,
+      outcome,
+      sourceSystem,
+    };
   }
   const action = ACTION_OF_CHANGE[e.type] ?? 'UPDATE';
   return {
-    ...recorded,
+    id: e.id,
+    position: Number(e.position),
+    at,
     actorId: metadata.actorId ?? 'unknown',
     actorRoles: metadata.actorRoles ?? [],
     subjectId: subjectOfChange(e)!,
@@ -70,6 +86,7 @@ export function accessEntryOf(e: Event): AccessEntryDoc {
     // Events recorded before commands carried a purpose say which command wrote them.
     purpose: metadata.purpose ?? metadata.commandType ?? 'unrecorded',
     outcome: 'SUCCESS',
+    sourceSystem,
   };
 }
 

@@ -72,21 +72,22 @@ export interface PersonNameDoc {
   forgotten: boolean;
 }
 
+const NETWORK_DOC_EVENTS: ReadonlySet<string> = new Set([
+  'NetworkStarted',
+  'FacilitatorAssigned',
+  'MeetingHeld',
+  'ContactOutsideMeetingsReported',
+  'PlanAgreed',
+  'AgreementCompleted',
+  'NetworkClosed',
+]);
+
+// The evolve functions below change their own documents in place (see Collection.evolve): a copy per
+// event would cost more than the rest of a rebuild.
 export const networkDocs = collection<Event, NetworkDoc>()({
   name: 'networks',
   columns: { municipality: { type: 'text', of: (n) => n.municipality }, method: { type: 'text', of: (n) => n.method } },
-  keys: (e) =>
-    [
-      'NetworkStarted',
-      'FacilitatorAssigned',
-      'MeetingHeld',
-      'ContactOutsideMeetingsReported',
-      'PlanAgreed',
-      'AgreementCompleted',
-      'NetworkClosed',
-    ].includes(e.type)
-      ? [(e.data as { networkId: string }).networkId]
-      : [],
+  keys: (e) => (NETWORK_DOC_EVENTS.has(e.type) ? [(e.data as { networkId: string }).networkId] : []),
   evolve(doc, e) {
     if (e.type === 'NetworkStarted') {
       const { networkId, focalParticipantId, ...charter } = e.data;
@@ -103,14 +104,15 @@ export const networkDocs = collection<Event, NetworkDoc>()({
     }
     if (!doc) return doc;
     switch (e.type) {
-      case 'FacilitatorAssigned': {
-        const others = doc.facilitators.filter((id) => id !== e.data.replacesStaffId && id !== e.data.staffId);
-        return { ...doc, facilitators: [...others, e.data.staffId] };
-      }
+      case 'FacilitatorAssigned':
+        doc.facilitators = [...doc.facilitators.filter((id) => id !== e.data.replacesStaffId && id !== e.data.staffId), e.data.staffId];
+        return doc;
       case 'MeetingHeld':
-        return { ...doc, meetingsHeld: doc.meetingsHeld + 1 };
+        doc.meetingsHeld++;
+        return doc;
       case 'ContactOutsideMeetingsReported':
-        return { ...doc, outsideContacts: doc.outsideContacts + 1 };
+        doc.outsideContacts++;
+        return doc;
       case 'PlanAgreed': {
         const tasks = e.data.personal.tasks;
         const agreements = e.data.agreements.map((a) => ({
@@ -120,17 +122,17 @@ export const networkDocs = collection<Event, NetworkDoc>()({
           dueOn: a.dueOn ?? null,
           completedOn: null,
         }));
-        return { ...doc, plan: { planId: e.data.planId, agreedOn: e.data.agreedOn, agreements } };
+        doc.plan = { planId: e.data.planId, agreedOn: e.data.agreedOn, agreements };
+        return doc;
       }
       case 'AgreementCompleted': {
-        if (!doc.plan) return doc;
-        const agreements = doc.plan.agreements.map((a) =>
-          a.agreementId === e.data.agreementId ? { ...a, completedOn: e.data.completedOn } : a,
-        );
-        return { ...doc, plan: { ...doc.plan, agreements } };
+        const agreement = doc.plan?.agreements.find((a) => a.agreementId === e.data.agreementId);
+        if (agreement) agreement.completedOn = e.data.completedOn;
+        return doc;
       }
       case 'NetworkClosed':
-        return { ...doc, closedOn: e.data.closedOn };
+        doc.closedOn = e.data.closedOn;
+        return doc;
       default:
         return doc;
     }
@@ -178,20 +180,25 @@ export const memberDocs = collection<Event, MemberDoc>()({
       }
       case 'ParticipantLeft':
         if (!doc) return doc;
-        return { ...doc, leftOn: e.data.leftOn, stints: doc.stints.map((s) => (s.leftOn === null ? { ...s, leftOn: e.data.leftOn } : s)) };
-      case 'MeetingHeld': {
+        doc.leftOn = e.data.leftOn;
+        for (const stint of doc.stints) if (stint.leftOn === null) stint.leftOn = e.data.leftOn;
+        return doc;
+      case 'MeetingHeld':
         if (!doc) return doc;
-        return e.data.attended.includes(doc.participantId)
-          ? { ...doc, meetingsAttended: doc.meetingsAttended + 1, meetingsMissedInARow: 0 }
-          : {
-              ...doc,
-              meetingsMissedInARow: doc.meetingsMissedInARow + 1,
-              absencesAwaitingFollowUp: [...doc.absencesAwaitingFollowUp, e.data.meetingId],
-            };
+        if (e.data.attended.includes(doc.participantId)) {
+          doc.meetingsAttended++;
+          doc.meetingsMissedInARow = 0;
+        } else {
+          doc.meetingsMissedInARow++;
+          doc.absencesAwaitingFollowUp.push(e.data.meetingId);
+        }
+        return doc;
+      case 'AbsenceFollowedUp': {
+        if (!doc) return doc;
+        const awaiting = doc.absencesAwaitingFollowUp.indexOf(e.data.meetingId);
+        if (awaiting >= 0) doc.absencesAwaitingFollowUp.splice(awaiting, 1);
+        return doc;
       }
-      case 'AbsenceFollowedUp':
-        if (!doc) return doc;
-        return { ...doc, absencesAwaitingFollowUp: doc.absencesAwaitingFollowUp.filter((id) => id !== e.data.meetingId) };
       default:
         return doc;
     }

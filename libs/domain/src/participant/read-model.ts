@@ -43,27 +43,21 @@ export const careDocs = collection<CareEvent, CareDoc>()({
     const care: CareDoc = doc ?? { participantId, municipality: null, changes: [] };
     switch (e.type) {
       case 'ParticipantRegistered':
-        return { ...care, municipality: e.data.municipality };
+        care.municipality = e.data.municipality;
+        return care;
       case 'IndividualSupportSet':
-        return {
-          ...care,
-          changes: [
-            ...care.changes,
-            { on: e.data.on, fromEveryWeeks: null, toEveryWeeks: e.data.everyWeeks, direction: 'SET', reason: null },
-          ],
-        };
+        care.changes.push({ on: e.data.on, fromEveryWeeks: null, toEveryWeeks: e.data.everyWeeks, direction: 'SET', reason: null });
+        return care;
       case 'SupportScaledDown':
-      case 'SupportScaledUp': {
-        const direction = e.type === 'SupportScaledDown' ? 'DOWN' : 'UP';
-        const change = {
+      case 'SupportScaledUp':
+        care.changes.push({
           on: e.data.on,
           fromEveryWeeks: e.data.fromEveryWeeks,
           toEveryWeeks: e.data.toEveryWeeks,
-          direction,
+          direction: e.type === 'SupportScaledDown' ? 'DOWN' : 'UP',
           reason: e.data.personal.reason,
-        } as const;
-        return { ...care, changes: [...care.changes, change] };
-      }
+        });
+        return care;
       default:
         return doc;
     }
@@ -137,26 +131,24 @@ export const knowledgeDocs = collection<KnowledgeEvent, KnowledgeDoc>()({
     if (e.type === 'InformationShared' || e.type === 'InformationUnshared') return topicOf(e) ? [e.data.participantId] : [];
     return e.type === 'RecordAccessed' && topicRead(e) ? [e.data.subjectId] : [];
   },
-  evolve(doc, e) {
-    const topics = { ...(doc?.topics ?? {}) };
+  evolve(doc = { topics: {} }, e) {
     const at = e.recordedAt.toISOString();
-    const add = (topic: SearchHash, knowers: KnowerView[]) => ({ topics: { ...topics, [topic]: [...(topics[topic] ?? []), ...knowers] } });
+    const knowersOf = (topic: SearchHash) => (doc.topics[topic] ??= []);
     switch (e.type) {
       case 'InformationShared':
-        return add(
-          topicOf(e)!,
-          e.data.sharedWith.map((personId) => ({ personId, source: 'TOLD', since: at, until: null })),
+        knowersOf(topicOf(e)!).push(
+          ...e.data.sharedWith.map((personId) => ({ personId, source: 'TOLD' as const, since: at, until: null })),
         );
-      case 'InformationUnshared': {
-        const topic = topicOf(e)!;
-        topics[topic] = (topics[topic] ?? []).map((k) => (k.until === null && e.data.from.includes(k.personId) ? { ...k, until: at } : k));
-        return { topics };
-      }
+        return doc;
+      case 'InformationUnshared':
+        for (const knower of knowersOf(topicOf(e)!)) if (knower.until === null && e.data.from.includes(knower.personId)) knower.until = at;
+        return doc;
       case 'RecordAccessed': {
-        const topic = topicOf(e)!;
+        const knowers = knowersOf(topicOf(e)!);
         // Reading it again teaches nothing new: since stays the first read.
-        const knows = (topics[topic] ?? []).some((k) => k.personId === e.data.actorId && k.source === 'READ_RECORD' && k.until === null);
-        return knows ? doc : add(topic, [{ personId: e.data.actorId, source: 'READ_RECORD', since: at, until: null }]);
+        if (!knowers.some((k) => k.personId === e.data.actorId && k.source === 'READ_RECORD' && k.until === null))
+          knowers.push({ personId: e.data.actorId, source: 'READ_RECORD', since: at, until: null });
+        return doc;
       }
       default:
         return doc;

@@ -28,7 +28,10 @@ export const referralDocs = collection<Event, ReferralDoc>()({
       const { referralId, participantId, programme, referredOn } = e.data;
       return { id: referralId, participantId, programme, status: 'OPEN', referredOn, closedOn: null };
     }
-    return doc && { ...doc, status: e.data.status, closedOn: e.data.closedOn };
+    if (!doc) return doc;
+    doc.status = e.data.status;
+    doc.closedOn = e.data.closedOn;
+    return doc;
   },
 });
 

@@ -4,7 +4,7 @@
  * many, or of the wrong kind does not compile). Events read from the log are checked against it, so a
  * malformed one is named (stream, position, what is wrong) instead of failing somewhere later.
  */
-import type { DomainEvent, IsoDate } from './decider';
+import type { DomainEvent } from './decider';
 
 type Kind = 'string' | 'date' | 'number' | 'boolean' | 'strings' | 'list' | 'record';
 
@@ -47,44 +47,58 @@ export interface AnySchema {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function fits(kind: Kind, value: unknown): boolean {
-  switch (kind) {
-    case 'string':
-      return typeof value === 'string';
-    case 'date':
-      return typeof value === 'string' && ISO_DATE.test(value as IsoDate);
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'strings':
-      return Array.isArray(value) && value.every((item) => typeof item === 'string');
-    case 'list':
-      return Array.isArray(value);
-    case 'record':
-      return typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const FITS: Record<Kind | 'text' | 'texts', (value: unknown) => boolean> = {
+  string: (value) => typeof value === 'string',
+  date: (value) => typeof value === 'string' && ISO_DATE.test(value),
+  number: (value) => typeof value === 'number' && Number.isFinite(value),
+  boolean: (value) => typeof value === 'boolean',
+  strings: (value) => Array.isArray(value) && value.every((item) => typeof item === 'string'),
+  list: (value) => Array.isArray(value),
+  record: isRecord,
+  text: (value) => typeof value === 'string',
+  texts: (value) => isRecord(value) && Object.values(value).every((text) => typeof text === 'string'),
+};
+
+interface FieldRule {
+  name: string;
+  optional: boolean;
+  fits: (value: unknown) => boolean;
+  /** What it must be, as a problem names it. */
+  expected: string;
+}
+
+/** Field specs turned into rules once per schema: rebuilds check every event, and parsing specs each time cost more than the checks. */
+const rules = new WeakMap<Record<string, string>, FieldRule[]>();
+
+function rulesOf(fields: Record<string, string>): FieldRule[] {
+  let known = rules.get(fields);
+  if (!known) {
+    known = Object.entries(fields).map(([name, spec]) => {
+      const optional = spec.endsWith('?');
+      const kind = (optional ? spec.slice(0, -1) : spec) as keyof typeof FITS;
+      return { name, optional, fits: FITS[kind], expected: kind === 'text' || kind === 'texts' ? `personal ${kind}` : `a ${kind}` };
+    });
+    rules.set(fields, known);
   }
+  return known;
 }
 
 function problemIn(fields: Record<string, string>, values: Record<string, unknown>, prefix: string): string | undefined {
-  for (const [name, spec] of Object.entries(fields)) {
-    const optional = spec.endsWith('?');
-    const kind = (optional ? spec.slice(0, -1) : spec) as Kind | 'text' | 'texts';
+  for (const { name, optional, fits, expected } of rulesOf(fields)) {
     const value = values[name];
     if (value === undefined || value === null) {
       if (optional) continue;
       return `${prefix}${name} is missing`;
     }
-    const ok =
-      kind === 'text'
-        ? typeof value === 'string'
-        : kind === 'texts'
-          ? fits('record', value) && Object.values(value as object).every((text) => typeof text === 'string')
-          : fits(kind, value);
-    if (!ok) return `${prefix}${name} is not ${kind === 'text' || kind === 'texts' ? `personal ${kind}` : `a ${kind}`}`;
+    if (!fits(value)) return `${prefix}${name} is not ${expected}`;
   }
   return undefined;
 }
+
+const PERSONAL_SUBJECT = { subjectId: 'string' };
+const personalFields = new WeakMap<Record<string, string>, Record<string, string>>();
 
 /** What is wrong with a stored event by its schemas (the log's form: after upcasting), or undefined when it fits. */
 export function eventProblem(
@@ -99,7 +113,9 @@ export function eventProblem(
   if (problem || !schema.personal) return problem;
   const personal = event.data.personal;
   if (typeof personal !== 'object' || personal === null) return 'personal is missing';
-  return problemIn({ subjectId: 'string', ...schema.personal }, personal as Record<string, unknown>, 'personal.');
+  let fields = personalFields.get(schema.personal);
+  if (!fields) personalFields.set(schema.personal, (fields = { ...PERSONAL_SUBJECT, ...schema.personal }));
+  return problemIn(fields, personal as Record<string, unknown>, 'personal.');
 }
 
 /** An event in the log that does not fit its schema: named by stream and position, so it can be found and fixed. */

@@ -35,7 +35,12 @@ export interface Collection<Event extends ProjectedEvent = ProjectedEvent, Doc =
   columns: { [C in Column]: { type: ColumnType; of: (doc: Doc) => ColumnValue } };
   /** Keys of the documents this event changes here (none: the event does not concern this collection). */
   keys(event: Event): readonly string[];
-  /** The document after the event; `undefined` removes it. Never changes `doc` in place: the engine may be writing it. */
+  /**
+   * The document after the event; `undefined` removes it. It may change `doc` in place and return it:
+   * documents belong to the one who applies events to them (the engine serialises what it writes
+   * before it applies more). Never change what a document shares with an event: events are facts,
+   * read by every projection, so copy an event's arrays or objects before changing them.
+   */
   evolve(doc: Doc | undefined, event: Event, key: string): Doc | undefined;
 }
 
@@ -116,11 +121,16 @@ export function schemasOf<S extends Readonly<Record<string, AnySchema>>, K exten
   return Object.fromEntries(types.map((type) => [type, schemas[type]])) as Pick<S, K>;
 }
 
-/** Whether the projection handles this event type (a Set per projection: this runs for every event of a rebuild). */
-export function handles(projection: ProjectionDefinition, type: string): boolean {
+/** The event types a projection handles, as a Set (made once per projection: this is asked for every event of a rebuild). */
+export function handledTypesOf(projection: ProjectionDefinition): ReadonlySet<string> {
   let types = handledTypes.get(projection);
   if (!types) handledTypes.set(projection, (types = new Set(eventTypesOf(projection))));
-  return types.has(type);
+  return types;
+}
+
+/** Whether the projection handles this event type. */
+export function handles(projection: ProjectionDefinition, type: string): boolean {
+  return handledTypesOf(projection).has(type);
 }
 
 /** The keys, per collection, that these events touch: what the engine loads before applying a batch. */
@@ -128,10 +138,11 @@ export function keysTouched<Event extends ProjectedEvent>(
   projection: ProjectionDefinition<Event>,
   events: readonly Event[],
 ): Record<string, Set<string>> {
+  const types = handledTypesOf(projection);
   const keys: Record<string, Set<string>> = {};
   for (const collection of projection.collections) {
     const set = (keys[collection.name] = new Set<string>());
-    for (const event of events) if (handles(projection, event.type)) for (const key of collection.keys(event)) set.add(key);
+    for (const event of events) if (types.has(event.type)) for (const key of collection.keys(event)) set.add(key);
   }
   return keys;
 }
@@ -142,13 +153,17 @@ export function applyEvents<Event extends ProjectedEvent>(
   tables: DocumentTables,
   events: readonly Event[],
 ): DocumentTables {
-  for (const collection of projection.collections) tables[collection.name] ??= new Map();
+  const types = handledTypesOf(projection);
+  const collections = projection.collections.map((collection) => ({ collection, table: (tables[collection.name] ??= new Map()) }));
   for (const event of events) {
-    if (!handles(projection, event.type)) continue;
-    for (const collection of projection.collections) {
-      const table = tables[collection.name];
-      for (const key of collection.keys(event)) table.set(key, collection.evolve(table.get(key), event, key));
-    }
+    if (!types.has(event.type)) continue;
+    for (const { collection, table } of collections)
+      for (const key of collection.keys(event)) {
+        const before = table.get(key);
+        const after = collection.evolve(before, event, key);
+        // A document changed in place is already there; an absent one that stays absent is marked removed, as before.
+        if (after !== before || before === undefined) table.set(key, after);
+      }
   }
   return tables;
 }
