@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { AccessModule } from './access/access.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthorizationModule } from './authorization/authorization.module';
@@ -8,15 +9,20 @@ import { CommandsModule } from './commands/commands.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { GraphqlApiModule } from './graphql/graphql-api.module';
 import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
 import { ImpactModule } from './impact/impact.module';
 import { NetworkModule } from './network/network.module';
 import { ParticipantModule } from './participant/participant.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { ReadModelsModule } from './read-models/read-models.module';
 import { ReferralModule } from './referral/referral.module';
+import { settingsFrom } from './settings';
 
 @Module({
   imports: [
+    // The environment only (no .env file): main.ts checked the same settings before anything opened.
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: settingsFrom }),
+    LoggingModule,
     ClockModule,
     EventStoreModule,
     PrivacyModule,

@@ -1,17 +1,116 @@
 /**
- * A whole-number setting from the environment: its default when unset or blank, a clear error at start
- * for anything else than a whole number from 1 up to `max`.
+ * Every setting Kring takes from its environment, the form each accepts and its default: checked all
+ * at once before anything opens (main.ts), then served by @nestjs/config's ConfigService. A bad value
+ * ends the start with one sentence naming the setting and the form it takes.
  */
-export function wholeNumberSetting(
-  name: string,
-  unit: string,
-  fallback: number,
-  max: number,
-  env: NodeJS.ProcessEnv = process.env,
-): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = /^[1-9]\d*$/.test(raw) ? Number(raw) : NaN;
-  if (!(value <= max)) throw new Error(`${name} must be a whole number of ${unit} (1 to ${max}), not "${raw}"`);
-  return value;
+import { z } from 'zod';
+
+/** A setting with a value Kring cannot use; its message is the one sentence a person reads. */
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+interface Rule<T> {
+  schema: z.ZodType<T, string>;
+  /** The accepted form, as the error names it. */
+  form: string;
+  /** Never repeated in an error (logs are read by others). */
+  secret?: true;
+}
+
+const wholeNumber = (min: number, max: number, unit?: string): Rule<number> => ({
+  schema: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max)),
+  form: `a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}`,
+});
+const onOrOff: Rule<'on' | 'off'> = { schema: z.enum(['on', 'off']), form: '"on" or "off"' };
+const text = (form: string): Rule<string> => ({ schema: z.string().min(1), form });
+const atLeast = (length: number, what: string): Rule<string> => ({
+  schema: z.string().min(length),
+  form: `${what} of at least ${length} characters`,
+});
+const urlOf = (protocols: readonly string[], form: string): Rule<string> => ({
+  schema: z.string().refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol)),
+  form,
+});
+
+/** Each setting: its rule and, where it has one, its default. */
+const SETTINGS = {
+  PORT: { ...wholeNumber(1, 65_535), fallback: 3000 },
+  HOST: { ...text('an address to listen on, e.g. 0.0.0.0 or 127.0.0.1'), fallback: '0.0.0.0' },
+  KRING_DATA_DIR: text('a directory for the embedded store (default ./data)'),
+  KRING_DATABASE_URL: urlOf(['postgres:', 'postgresql:'], 'a PostgreSQL URL such as postgres://user@127.0.0.1:5432/kring'),
+  KRING_AUTH_SECRET: { ...atLeast(16, 'a shared HS256 secret'), secret: true },
+  KRING_AUTH_JWKS_URL: urlOf(['https:', 'http:'], "an http(s) URL of the identity provider's key set (JWKS)"),
+  KRING_AUTH_ISSUER: text('the issuer (iss) tokens must name'),
+  KRING_AUTH_AUDIENCE: text('the audience (aud) tokens must name'),
+  KRING_TOKEN_MAX_HOURS: { ...wholeNumber(1, 9999, 'hours'), fallback: 12 },
+  KRING_RATE_LIMIT: { ...wholeNumber(1, 999_999_999, 'requests per minute'), fallback: 600 },
+  KRING_IDEMPOTENCY_HOURS: { ...wholeNumber(1, 9999, 'hours'), fallback: 24 },
+  KRING_READ_WAIT_MS: { ...wholeNumber(1, 600_000, 'milliseconds'), fallback: 5000 },
+  KRING_MASTER_KEY: { ...atLeast(32, 'a key'), secret: true },
+  KRING_DEMO: onOrOff,
+  KRING_INTROSPECTION: onOrOff,
+  KRING_BENCH_BASELINE: onOrOff,
+  KRING_SOURCE_SYSTEM: text('the name this system gives itself in the access log'),
+} satisfies Record<string, Rule<unknown> & { fallback?: unknown }>;
+
+type Definitions = typeof SETTINGS;
+type ValueOf<D> = D extends Rule<infer T> ? T : never;
+/** The checked settings, by their names in the environment; those without a default may be absent. */
+export type Settings = {
+  [K in keyof Definitions]: Definitions[K] extends { fallback: unknown } ? ValueOf<Definitions[K]> : ValueOf<Definitions[K]> | undefined;
+};
+
+/** Names read by the test suite and benches, not by Kring itself. */
+const TOOL_SETTINGS = /^KRING_(TEST_|FUZZ_|CONTRACT_)/;
+
+const SCHEMA = z.object(
+  Object.fromEntries(
+    Object.entries(SETTINGS).map(([name, definition]) => {
+      // Unset and blank mean the same: the default, or nothing.
+      const value = z.preprocess(
+        (raw) => (typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined),
+        definition.schema.optional(),
+      );
+      return [name, 'fallback' in definition ? value.transform((v) => v ?? definition.fallback) : value];
+    }),
+  ),
+);
+
+/** The settings in `env`, checked; throws SettingsError naming the first that is not of its form. */
+export function settingsFrom(env: NodeJS.ProcessEnv = process.env): Settings {
+  const parsed = SCHEMA.safeParse(env);
+  if (parsed.success) return parsed.data as Settings;
+  const name = String(parsed.error.issues[0].path[0]) as keyof Definitions;
+  const definition: Rule<unknown> = SETTINGS[name];
+  const raw = env[name]?.trim() ?? '';
+  // A password in a URL is masked; a secret is only counted.
+  const given = definition.secret ? `the ${raw.length} characters given` : `"${raw.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@')}"`;
+  throw new SettingsError(`${name} must be ${definition.form}, not ${given}`);
+}
+
+/** A sentence for each KRING_* name that is no setting (a typo is otherwise silently ignored). */
+export function unknownSettings(env: NodeJS.ProcessEnv = process.env): string[] {
+  const known = Object.keys(SETTINGS);
+  return Object.keys(env)
+    .filter((name) => name.startsWith('KRING_') && !known.includes(name) && !TOOL_SETTINGS.test(name))
+    .map((name) => {
+      const likely = known.filter((k) => k.startsWith('KRING_')).sort((a, b) => distance(name, a) - distance(name, b))[0];
+      return `${name} is not a Kring setting and is ignored${distance(name, likely) <= 3 ? ` (did you mean ${likely}?)` : ''}`;
+    });
+}
+
+/** Edit distance between two names (to suggest the setting a typo meant). */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
 }

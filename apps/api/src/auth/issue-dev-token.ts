@@ -3,7 +3,7 @@
  *   npm run token -- --sub coach-1 --roles FACILITATOR [--name "Netwerkcoach Baarn"] [--expires 8h]
  */
 import { parseArgs } from 'node:util';
-import { authConfigFromEnv } from './auth-config';
+import { authConfigFromEnv, describeAuthConfig } from './auth-config';
 import { signDevToken } from './dev-token';
 import { isRole, ROLES } from '@kring/domain';
 
@@ -40,6 +40,8 @@ async function main(): Promise<void> {
   if (seconds > config.maxLifetimeHours * 3600) fail(`--expires may be at most ${config.maxLifetimeHours}h (KRING_TOKEN_MAX_HOURS)`);
   const token = await signDevToken(config, { sub: values.sub, roles: roles.filter(isRole), name: values.name }, seconds);
   process.stdout.write(`${token}\n`);
+  // On stderr, so that `$(npm run -s token …)` captures the token alone.
+  process.stderr.write(`Signed with the ${describeAuthConfig(config)}; the API accepts it only with the same secret.\n`);
 }
 
 main().catch((error: Error) => fail(error.message));

@@ -1,14 +1,12 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { GraphQLError } from 'graphql';
-import { wholeNumberSetting } from '../settings';
+import { settingsFrom } from '../settings';
 
 const WINDOW_MS = 60_000;
-const DEFAULT_PER_MINUTE = 600;
 
 /** Requests per minute per token holder (`sub`), from KRING_RATE_LIMIT. */
-export const rateLimitFromEnv = (env: NodeJS.ProcessEnv = process.env): number =>
-  wholeNumberSetting('KRING_RATE_LIMIT', 'requests per minute', DEFAULT_PER_MINUTE, 999_999_999, env);
+export const rateLimitFromEnv = (env: NodeJS.ProcessEnv = process.env): number => settingsFrom(env).KRING_RATE_LIMIT;
 
 /**
  * At most KRING_RATE_LIMIT GraphQL requests per minute (sliding) per token holder, and per address for

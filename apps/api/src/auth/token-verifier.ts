@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, errors, JWTPayload, jwtVerify, JWTVerifyOptions } from 'jose';
-import type { AuthConfig } from './auth-config';
+import { type AuthConfig, describeAuthConfig } from './auth-config';
 import { isCleanText } from '../graphql/clean-text';
 import { isRole, ROLES } from '@kring/domain';
 import type { Role } from './role';
@@ -56,6 +56,11 @@ export class TokenVerifier {
       claims = await this.verifyToken(match[1]);
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw new InvalidTokenError('The token has expired');
+      if (error instanceof errors.JWSSignatureVerificationFailed && this.config.kind === 'secret')
+        throw new InvalidTokenError(
+          `The token's signature does not match this server's secret (${describeAuthConfig(this.config)}): ` +
+            '`npm run token` must run with the same KRING_AUTH_SECRET as the server or, without one, the same KRING_DATA_DIR',
+        );
       if (error instanceof errors.JOSEError) throw new InvalidTokenError(`The token was refused: ${error.message}`);
       throw error;
     }

@@ -1,6 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
-import { randomUUID } from 'node:crypto';
 import { isPurpose, PURPOSES } from '@kring/domain';
 import { GraphQLError, GraphQLResolveInfo } from 'graphql';
 import { Caller, GuardedRequest, usualPurposeOf } from '../auth/caller';
@@ -8,10 +7,10 @@ import { RateLimiter } from '../auth/rate-limiter';
 import { InvalidTokenError, TokenVerifier } from '../auth/token-verifier';
 import { uncleanText } from '../graphql/clean-text';
 import { badUserInput } from '../graphql/errors';
+import { correlationIdFrom, requestCorrelationId } from '../logging/logging.module';
 import type { Args } from './access-rules';
 import { Authorizer } from './authorizer';
 
-const CORRELATION_ID = /^[\w.:-]{1,128}$/;
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 
 /**
@@ -57,8 +56,8 @@ export class RequestGuard implements CanActivate {
       throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED' } });
     }
     await this.limiter.take(`actor:${actor.id}`);
-    const correlation = request.headers['x-correlation-id'];
-    const correlationId = typeof correlation === 'string' && CORRELATION_ID.test(correlation) ? correlation : randomUUID();
+    // The request log's id for HTTP; a subscription's own header otherwise.
+    const correlationId = requestCorrelationId(request) ?? correlationIdFrom(request.headers['x-correlation-id']);
     const given = request.headers['x-kring-purpose'];
     if (given !== undefined && (typeof given !== 'string' || !isPurpose(given)))
       throw badUserInput({ purpose: [`X-Kring-Purpose must be one of ${Object.keys(PURPOSES).join(', ')}`] });

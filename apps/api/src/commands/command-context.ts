@@ -8,6 +8,7 @@ import { v5 as uuidv5 } from 'uuid';
 import type { Caller } from '../auth/caller';
 import type { AuthenticatedActor } from '../auth/token-verifier';
 import { MASTER_KEY } from '../privacy/privacy.module';
+import { settingsFrom } from '../settings';
 import { canonicalJson } from './canonical-json';
 
 /** What a command carries besides its own fields: it ends up in every event's metadata. */
@@ -74,7 +75,7 @@ export class IdSource {
 @Injectable()
 export class EventProvenance {
   /** The system that records events (NEN 7513's source): KRING_SOURCE_SYSTEM, or this API on this host. */
-  readonly sourceSystem = process.env.KRING_SOURCE_SYSTEM?.trim() || `kring-api@${hostname()}`;
+  readonly sourceSystem = settingsFrom().KRING_SOURCE_SYSTEM ?? `kring-api@${hostname()}`;
 
   metadataOf(
     { actor, correlationId, purpose }: Pick<Caller, 'actor' | 'correlationId' | 'purpose'>,

@@ -2,14 +2,12 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import type { EventStore } from '@kring/event-store';
 import { Clock } from '../clock/clock.module';
 import { EVENT_STORE } from '../event-store/event-store.module';
-import { wholeNumberSetting } from '../settings';
+import { settingsFrom } from '../settings';
 
-const DEFAULT_HOURS = 24;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** How long a commandId is remembered, from KRING_IDEMPOTENCY_HOURS (default 24, as payment APIs do). */
-export const idempotencyHoursFromEnv = (env: NodeJS.ProcessEnv = process.env): number =>
-  wholeNumberSetting('KRING_IDEMPOTENCY_HOURS', 'hours', DEFAULT_HOURS, 9999, env);
+export const idempotencyHoursFromEnv = (env: NodeJS.ProcessEnv = process.env): number => settingsFrom(env).KRING_IDEMPOTENCY_HOURS;
 
 /**
  * Forgets idempotency keys older than their retention, at start and every ten minutes, so the store

@@ -10,6 +10,7 @@ import { Args, Field, ID, Mutation, ObjectType, Resolver } from '@nestjs/graphql
 import type { SqlDriver } from '@kring/event-store';
 import { SQL_DRIVER } from '../event-store/event-store.module';
 import { RecordMeetingInput } from '../network/network.inputs';
+import { settingsFrom } from '../settings';
 
 @ObjectType('MeetingRow')
 class MeetingRow {
@@ -43,4 +44,4 @@ class CrudBaselineResolver implements OnModuleInit {
 export class CrudBaselineModule {}
 
 /** Whether this process serves the baseline (never by default). */
-export const crudBaselineServed = (env: NodeJS.ProcessEnv = process.env): boolean => env.KRING_BENCH_BASELINE === 'on';
+export const crudBaselineServed = (env: NodeJS.ProcessEnv = process.env): boolean => settingsFrom(env).KRING_BENCH_BASELINE === 'on';

@@ -6,6 +6,7 @@ import { EVENT_STORE } from '../event-store/event-store.module';
 import type { DemoOptions } from './demo-history';
 import { loadDemo } from './demo-loader';
 
+import { settingsFrom } from '../settings';
 /** The demo a first start shows: one network of each method, a year up to today. */
 const FIRST_START_DEMO = { networks: 4, years: 1, seed: 1 };
 
@@ -19,8 +20,7 @@ export async function loadDemoOnFirstStart(
   app: NestFastifyApplication,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ written: Promise<number> } | undefined> {
-  const setting = env.KRING_DEMO ?? (env.NODE_ENV === 'production' ? 'off' : 'on');
-  if (setting !== 'on' && setting !== 'off') throw new Error(`KRING_DEMO is "on" or "off"; got "${setting}"`);
+  const setting = settingsFrom(env).KRING_DEMO ?? (env.NODE_ENV === 'production' ? 'off' : 'on');
   if (setting === 'off' || (await app.get<EventStore>(EVENT_STORE).headPosition()) > 0n) return undefined;
   const logger = new Logger('Demo');
   const options: DemoOptions = { ...FIRST_START_DEMO, until: app.get(Clock).today() };

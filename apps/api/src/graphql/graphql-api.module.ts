@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ClientErrorFilter, formatError } from './errors';
 import { introspectionEnabled, LIMITS, protection, subscriptionChecks } from './limits';
 import { inputValidation, CleanArgumentsPipe } from './validation';
+import { requestLogPlugin } from '../logging/logging.module';
 
 /**
  * HTTP requests carry their headers (Apollo's Fastify integration passes the request itself); a graphql-ws
@@ -40,7 +41,7 @@ function contextOf(context: { headers?: unknown; connectionParams?: Record<strin
           sortSchema: true,
           playground: false,
           introspection,
-          plugins,
+          plugins: [...plugins, requestLogPlugin],
           validationRules,
           parseOptions: { maxTokens: LIMITS.tokens },
           allowBatchedHttpRequests: false,

@@ -6,6 +6,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, OperationTypeNode, parse, SelectionNode, specifiedRules, validate, ValidationRule } from 'graphql';
+import { settingsFrom } from '../settings';
 
 export const LIMITS = {
   /** Nesting of fields (network { members { … } } is 3). */
@@ -29,7 +30,7 @@ export const LIMITS = {
 
 /** Introspection answers only outside production, unless KRING_INTROSPECTION=on. */
 export const introspectionEnabled = (env: NodeJS.ProcessEnv = process.env): boolean =>
-  env.NODE_ENV !== 'production' || env.KRING_INTROSPECTION === 'on';
+  env.NODE_ENV !== 'production' || settingsFrom(env).KRING_INTROSPECTION === 'on';
 
 /**
  * At most LIMITS.rootFields top-level fields per operation (LIMITS.mutations for a mutation), counted
