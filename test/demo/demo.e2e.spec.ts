@@ -207,7 +207,7 @@ function demoOnStore(target: StoreTarget): void {
       const app = api.app as NestFastifyApplication;
       expect(await loadDemoOnFirstStart(app, { KRING_DEMO: 'off' })).toBeUndefined();
       expect(await loadDemoOnFirstStart(app, { NODE_ENV: 'production' })).toBeUndefined();
-      await expect(loadDemoOnFirstStart(app, { KRING_DEMO: 'yes' })).rejects.toThrow('KRING_DEMO is "on" or "off"; got "yes"');
+      await expect(loadDemoOnFirstStart(app, { KRING_DEMO: 'yes' })).rejects.toThrow('KRING_DEMO must be "on" or "off", not "yes"');
       expect(await api.store.headPosition()).toBe(0n);
       const load = await loadDemoOnFirstStart(app, {});
       expect(await load!.written).toBe(await countDemoMutations({ networks: 4, years: 1, seed: 1, until: api.app.get(Clock).today() }));

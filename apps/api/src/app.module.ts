@@ -9,6 +9,7 @@ import { CommandsModule } from './commands/commands.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { GraphqlApiModule } from './graphql/graphql-api.module';
 import { HealthModule } from './health/health.module';
+import { IdeModule } from './ide/ide.module';
 import { LoggingModule } from './logging/logging.module';
 import { ImpactModule } from './impact/impact.module';
 import { NetworkModule } from './network/network.module';
@@ -29,6 +30,7 @@ import { settingsFrom } from './settings';
     ReadModelsModule,
     AccessModule,
     HealthModule,
+    IdeModule,
     AuthModule,
     AuthorizationModule,
     GraphqlApiModule,

@@ -17,6 +17,6 @@ import { AUTH_CONFIG, TokenVerifier } from './token-verifier';
     TokenVerifier,
     MeResolver,
   ],
-  exports: [TokenVerifier],
+  exports: [TokenVerifier, AUTH_CONFIG],
 })
 export class AuthModule {}

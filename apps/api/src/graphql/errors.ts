@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, Logger } from '@nestjs/common';
+import { BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
 import { GqlArgumentsHost, GqlExceptionFilter } from '@nestjs/graphql';
 import { DomainError } from '@kring/domain';
 import type { GraphQLFormattedError } from 'graphql';
@@ -69,10 +70,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
  * client, not server faults, so Nest must not log them as errors. Anything else is a server fault.
  */
 @Catch()
-export class ClientErrorFilter implements GqlExceptionFilter {
+export class ClientErrorFilter extends BaseExceptionFilter implements GqlExceptionFilter {
   private readonly logger = new Logger('Commands');
 
-  catch(error: unknown, host: ArgumentsHost): GraphQLError {
+  constructor(adapter: HttpAdapterHost) {
+    super(adapter.httpAdapter);
+  }
+
+  override catch(error: unknown, host: ArgumentsHost): GraphQLError | void {
+    // Plain HTTP routes (the page at /, health) answer as Nest does: 404 for a missing file, and so on.
+    if (host.getType<string>() !== 'graphql') return super.catch(error, host);
     if (error instanceof GraphQLError) return error;
     if (error instanceof StaleReadModelError) return new GraphQLError(error.message, { extensions: { code: 'STALE_READ_MODEL' } });
     if (error instanceof StreamContentionError) {

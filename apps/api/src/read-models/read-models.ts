@@ -12,8 +12,7 @@ import {
 import { EventStore, SqlDriver } from '@kring/event-store';
 import { AsOfSnapshots, DocumentView, ProjectionEngine } from '@kring/projections';
 import { EVENT_STORE, SQL_DRIVER } from '../event-store/event-store.module';
-import { ConfigService } from '@nestjs/config';
-import type { Settings } from '../settings';
+import { settingsFrom } from '../settings';
 
 export const PROJECTIONS: readonly ProjectionDefinition[] = [
   networksProjection,
@@ -30,14 +29,12 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   readonly engine: ProjectionEngine;
   private readonly snapshots: AsOfSnapshots;
   /** How long a query with `after` waits for its projection before answering STALE_READ_MODEL. */
-  private readonly readWaitMs: number;
+  private readonly readWaitMs = settingsFrom().KRING_READ_WAIT_MS;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
-    config: ConfigService<Settings, true>,
   ) {
-    this.readWaitMs = config.get('KRING_READ_WAIT_MS', { infer: true });
     const logger = new Logger('Projections');
     this.engine = new ProjectionEngine(store, sql, PROJECTIONS, { log: (message) => logger.log(message) });
     this.snapshots = new AsOfSnapshots(this.engine, store, sql);
