@@ -17,12 +17,11 @@ import {
   periodsBack,
   sizeOf,
 } from '@kring/domain';
-import { GraphQLError } from 'graphql';
 import { PersonalData } from '../access/personal-data';
 import { callerOf, CurrentListScope, type ListScope } from '../auth/caller';
 import { Authorizer } from '../authorization/authorizer';
 import { Clock } from '../clock/clock.module';
-import { badUserInput } from '../graphql/errors';
+import { badUserInput, notFound } from '../graphql/errors';
 import { ReadModels } from '../read-models/read-models';
 import { NetworkChanges } from './network-changes';
 import { NetworkLoaderFactory } from './network.loaders';
@@ -55,10 +54,11 @@ export class NetworkQueries {
     private readonly clock: Clock,
   ) {}
 
-  @Query(() => Network, { nullable: true })
-  async network(@Args() { id, after }: NetworkArgs): Promise<NetworkDoc | null> {
+  @Query(() => Network, { nullable: true, description: 'NOT_FOUND when the id names no network' })
+  async network(@Args() { id, after }: NetworkArgs): Promise<NetworkDoc> {
     const [doc] = await this.readModels.read(networksProjection, { after }, (view) => view.byKeys(networkDocs, [id]));
-    return doc ?? null;
+    if (!doc) throw notFound(`network ${id}`);
+    return doc;
   }
 
   @Query(() => [Network], { description: 'a facilitator sees the networks they facilitate' })
@@ -76,10 +76,7 @@ export class NetworkQueries {
     if (from && to && from > to) throw badUserInput({ from: ['from must not be after to'] });
     return this.readModels.read(networksProjection, { after, asOf }, async (view) => {
       const [network] = await view.byKeys(networkDocs, [networkId]);
-      if (!network)
-        throw new GraphQLError(`network ${networkId} does not exist${asOf ? ' at that instant' : ''}`, {
-          extensions: { code: 'NOT_FOUND' },
-        });
+      if (!network) throw notFound(`network ${networkId}${asOf ? ' at that instant' : ''}`);
       const start = from ?? network.startedOn;
       const end = to ?? (asOf ? dayOf(asOf) : this.clock.today());
       if (countPeriods(start, end, interval, MAX_PERIODS) > MAX_PERIODS)

@@ -20,6 +20,7 @@ import { PersonalDataCipher } from '@kring/privacy';
 import { AccessRecorder } from '../access/access-recorder';
 import { PersonalData } from '../access/personal-data';
 import { graphqlEnum } from '../graphql/enums';
+import { notFound } from '../graphql/errors';
 import { IdField, TextField } from '../graphql/input-fields';
 import { DateScalar, DateTimeScalar } from '../graphql/scalars';
 import { AsOfReadArgs, InstantField, ReadArgs } from '../read-models/read-args';
@@ -89,11 +90,12 @@ export class ParticipantQueries {
     private readonly cipher: PersonalDataCipher,
   ) {}
 
-  @Query(() => CareTimeline, { nullable: true })
-  careTimeline(@Args() { participantId, after }: CareTimelineArgs, @Context('req') request: object): Promise<CareTimeline | null> {
+  @Query(() => CareTimeline, { nullable: true, description: 'NOT_FOUND when the id names no participant' })
+  careTimeline(@Args() { participantId, after }: CareTimelineArgs, @Context('req') request: object): Promise<CareTimeline> {
     return this.readModels.read(careProjection, { after }, async (view) => {
+      // Every registered participant has a timeline (empty until support is set).
       const [care] = await view.byKeys(careDocs, [participantId]);
-      if (!care) return null;
+      if (!care) throw notFound(`participant ${participantId}`);
       // Logged as one read of the timeline, with or without reasons: the frequencies are this person's record too.
       const reasons = await this.personal.reveal(
         request,
@@ -121,6 +123,9 @@ export class ParticipantQueries {
     description: 'AUDITOR; the read is logged and makes the auditor a READ_RECORD knower, which this answer already shows',
   })
   async whoKnew(@Args() { participantId, topic, at, after }: WhoKnewArgs, @Context('req') request: object): Promise<Knower[]> {
+    // A forgotten participant still exists here (their timeline stays, without personal text): only a never-registered id is unknown.
+    const [registered] = await this.readModels.read(careProjection, { after }, (view) => view.byKeys(careDocs, [participantId]));
+    if (!registered) throw notFound(`participant ${participantId}`);
     const recorded = await this.access.reading(request, { subjectId: participantId, what: 'sharedInformation', topic });
     // Topics are filed by a hash keyed per person: once that person is forgotten, no topic of theirs can be found.
     const hash = await this.cipher.searchHash(participantId, topic);
