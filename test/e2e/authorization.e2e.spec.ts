@@ -85,6 +85,20 @@ function authorizationOverHttp(target: StoreTarget): void {
       return id;
     };
 
+    /** A meeting's input that lists everyone else who was a member that day as of unknown presence (a meeting must account for all). */
+    const meetingOf = async (networkId: string, heldOn: string, attended: string[], absent: string[] = []) => {
+      const { data } = await api.graphql<{ network: { members: Array<{ participantId: string; joinedOn: string }> } }>(
+        'query($id: ID!, $after: Position) { network(id: $id, after: $after) { members { participantId joinedOn } } }',
+        { id: networkId, after: last },
+        tokens.PROJECT_LEADER,
+      );
+      const listed = [...attended, ...absent];
+      const presenceUnknown = data!.network.members
+        .filter((member) => member.joinedOn <= heldOn && !listed.includes(member.participantId))
+        .map((member) => member.participantId);
+      return { networkId, heldOn, activity: 'koffie', attended, absent, presenceUnknown };
+    };
+
     /** For each mutation: a call within coach-a's scope, with whatever it needs set up first (by the project leader). */
     const MUTATIONS: Record<string, () => Promise<Record<string, unknown>>> = {
       startNetwork: async () => networkCharter('PEER_NETWORK'),
@@ -97,16 +111,10 @@ function authorizationOverHttp(target: StoreTarget): void {
       joinNetwork: async () => ({ networkId: world.A, participantId: await person(), role: 'PARTICIPANT', joinedOn: '2024-01-03' }),
       leaveNetwork: async () => ({ networkId: world.A, participantId: await person(true), reason: 'verhuisd', leftOn: '2024-02-01' }),
       involveNeighbour: async () => ({ networkId: world.A, participantId: await person(), offer: 'taalles', involvedOn: '2024-01-04' }),
-      recordMeeting: async () => ({ networkId: world.A, heldOn: '2024-01-08', activity: 'koffie', attended: [world.pa1], absent: [] }),
+      recordMeeting: () => meetingOf(world.A, '2024-01-08', [world.pa1]),
       followUpAbsence: async () => {
         const absent = await person(true);
-        const meetingId = await run('recordMeeting', {
-          networkId: world.A,
-          heldOn: '2024-01-09',
-          activity: 'x',
-          attended: [world.pa1],
-          absent: [absent],
-        });
+        const meetingId = await run('recordMeeting', await meetingOf(world.A, '2024-01-09', [world.pa1], [absent]));
         return { networkId: world.A, meetingId, participantId: absent, outcome: 'ziek' };
       },
       reportOutsideContact: async () => ({ networkId: world.A, between: [world.pa1, world.pa2], kind: 'biertje', on: '2024-01-20' }),
@@ -395,7 +403,7 @@ function authorizationOverHttp(target: StoreTarget): void {
           const contact = () => run('reportOutsideContact', { networkId, between: [member, member2], kind: 'x', on: '2024-01-20' });
           await changeUntil(() => pushes.length > 0, contact);
           await run('assignFacilitator', { networkId, staffId: 'coach-c', name: 'Coach C' }); // a peer network has one coach: coach-a is replaced
-          await run('recordMeeting', { networkId, heldOn: '2024-01-15', activity: 'x', attended: [member], absent: [] });
+          await run('recordMeeting', await meetingOf(networkId, '2024-01-15', [member]));
           await eventually('the subscription completed', () => completed);
           // Nothing after the replacement reached them: never the state with the meeting.
           expect(pushes.every((push) => push.meetingsHeld === 0)).toBe(true);

@@ -24,16 +24,21 @@ function commandsOverHttp(target: StoreTarget): void {
       return api.mutate(mutation, input, token, headers);
     }
 
-    /** Runs a mutation that must be refused, and checks that nothing was written. */
+    /**
+     * Runs a mutation that must be refused, and checks that nothing was written: no event at all, or
+     * only the access log's record of names the refusal read (`readsLogged`).
+     */
     async function refuse(
       mutation: string,
       input: Record<string, unknown>,
       token = coach,
+      readsLogged = 0,
     ): Promise<{ code: string; message: string; fields?: Record<string, string[]> }> {
       const before = await api.store.headPosition();
       const response = await api.graphql(mutationText(mutation), { input }, token);
       expect(response.errors).toHaveLength(1);
-      expect(await api.store.headPosition()).toBe(before);
+      const written = await collect(api.store.readAll({ after: before }));
+      expect(written.map((event) => event.type)).toEqual(Array(readsLogged).fill('RecordAccessed'));
       const [error] = response.errors!;
       return { code: String(error.extensions?.code), message: error.message, fields: error.extensions?.fields };
     }
@@ -90,6 +95,20 @@ function commandsOverHttp(target: StoreTarget): void {
       });
       await run('involveNeighbour', { networkId: network.id, participantId: buur, offer: 'taalles Nederlands', involvedOn: '2024-01-04' });
       await run('guideNeighbour', { networkId: network.id, participantId: buur, notes: 'rolafbakening', guidedOn: '2024-01-10' });
+      // A meeting must account for every current member: the refusal names who was left out, by name.
+      expect(
+        await refuse(
+          'recordMeeting',
+          { networkId: network.id, heldOn: '2024-01-08', activity: 'koffie drinken', attended: [p1, buur], absent: [p3] },
+          coach,
+          1,
+        ),
+      ).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: {
+          attended: [`Every current member must be listed as attended, absent, excused or presenceUnknown; not listed: Ahmed (${p2})`],
+        },
+      });
       const meeting = await run(
         'recordMeeting',
         { networkId: network.id, heldOn: '2024-01-08', activity: 'koffie drinken', attended: [p1, p2, buur], absent: [p3] },
@@ -500,7 +519,7 @@ function commandsOverHttp(target: StoreTarget): void {
         heldOn: '2024-03-04',
         activity: 'met nieuwkomer',
         attended: [newcomer],
-        absent: [],
+        absent: people,
       });
       expect(runner.retried).toEqual({ ...refusedBefore, onStaleCache: refusedBefore.onStaleCache + 1 });
 

@@ -61,8 +61,17 @@ function queriesOverHttp(target: StoreTarget): void {
         activity: 'koffie',
         attended: [ans, dirk],
         absent: [bert],
+        // The professional sent word: neither present nor an absence to follow up.
+        excused: [cor],
       });
-      await run('recordMeeting', { networkId, heldOn: '2024-01-22', activity: 'wandelen', attended: [ans], absent: [bert, dirk] });
+      await run('recordMeeting', {
+        networkId,
+        heldOn: '2024-01-22',
+        activity: 'wandelen',
+        attended: [ans],
+        absent: [bert, dirk],
+        presenceUnknown: [cor],
+      });
       await run('followUpAbsence', { networkId, meetingId: first, participantId: bert, outcome: 'was ziek' });
       await run('reportOutsideContact', { networkId, between: [ans, bert], kind: 'biertje gedronken', on: '2024-01-20' });
       await run('leaveNetwork', { networkId, participantId: ans, reason: 'verhuisd', leftOn: '2024-02-01' });

@@ -53,9 +53,13 @@ export const DateField = (options: { nullable?: boolean } = {}) =>
     IsString(),
   );
 
-export const IdListField = (minSize: number, description?: string) =>
+export const IdListField = (minSize: number, description?: string, options: { nullable?: boolean } = {}) =>
   applyDecorators(
-    Field(() => [ID], { description: withLimit(description, `at most ${MAX_LIST_SIZE} ids of at most ${MAX_ID_LENGTH} characters`) }),
+    Field(() => [ID], {
+      nullable: options.nullable,
+      description: withLimit(description, `at most ${MAX_LIST_SIZE} ids of at most ${MAX_ID_LENGTH} characters`),
+    }),
+    ...optionally(options.nullable),
     IsArray(),
     ArrayMinSize(minSize),
     ArrayMaxSize(MAX_LIST_SIZE),

@@ -31,6 +31,7 @@ mutation JoinNetwork {
   }) { id position }
 }
 
+# Every member of that day is listed: attended, absent, excused (sent word) or presenceUnknown.
 mutation RecordMeeting {
   recordMeeting(input: {
     networkId: "{{startNetwork.id}}"

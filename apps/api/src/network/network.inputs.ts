@@ -85,6 +85,10 @@ export class RecordMeetingInput extends CommandInput {
   @TextField(TEXT_LENGTH) activity!: string;
   @IdListField(1) attended!: string[];
   @IdListField(0) absent!: string[];
+  @IdListField(0, 'members who sent word they could not come (afgemeld): no absence to follow up', { nullable: true })
+  excused?: string[];
+  @IdListField(0, 'members whose presence is not known', { nullable: true })
+  presenceUnknown?: string[];
 }
 
 @InputType('FollowUpAbsenceInput')

@@ -1,4 +1,9 @@
-import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import { MembersNotAccountedFor, networksProjection, personNameDocs } from '@kring/domain';
+import type { GraphQLError } from 'graphql';
+import { PersonalData } from '../access/personal-data';
+import { badUserInput } from '../graphql/errors';
+import { ReadModels } from '../read-models/read-models';
 import { CommandBus } from '@nestjs/cqrs';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { IdSource } from '../commands/command-context';
@@ -26,6 +31,8 @@ export class NetworkResolver {
   constructor(
     private readonly commands: CommandBus,
     private readonly ids: IdSource,
+    private readonly readModels: ReadModels,
+    private readonly personal: PersonalData,
   ) {}
 
   @Mutation(() => CommandResult)
@@ -71,16 +78,40 @@ export class NetworkResolver {
     return this.commands.execute(new ExecuteNetworkCommand(networkId, { type: 'InvolveNeighbour', ...neighbour }, context));
   }
 
-  @Mutation(() => CommandResult, { description: 'MeetingHeld; result id = meetingId' })
-  recordMeeting(
+  @Mutation(() => CommandResult, {
+    description: 'MeetingHeld; result id = meetingId. Every current member is listed once: attended, absent, excused or presenceUnknown',
+  })
+  async recordMeeting(
     @Args('input') { commandId, networkId, ...meeting }: RecordMeetingInput,
     @CurrentCaller() caller: Caller,
+    @Context('req') request: object,
   ): Promise<CommandResult> {
     const { context, newId } = this.ids.begin(caller, 'recordMeeting', { commandId, networkId, ...meeting });
     const meetingId = newId('meeting');
-    return this.commands.execute(
-      new ExecuteNetworkCommand(networkId, { type: 'RecordMeeting', meetingId, ...meeting }, context, meetingId),
+    try {
+      return await this.commands.execute(
+        new ExecuteNetworkCommand(networkId, { type: 'RecordMeeting', meetingId, ...meeting }, context, meetingId),
+      );
+    } catch (error) {
+      if (error instanceof MembersNotAccountedFor) throw await this.naming(error, request);
+      throw error;
+    }
+  }
+
+  /** The refusal with the names of the members left out, as the coach knows them (each name read is in the access log). */
+  private async naming({ missing }: MembersNotAccountedFor, request: object): Promise<GraphQLError> {
+    const people = await this.readModels.read(networksProjection, {}, (view) => view.byKeys(personNameDocs, missing));
+    const names = await Promise.all(
+      missing.map(async (id, i) => {
+        const person = people[i];
+        if (!person?.displayName || person.forgotten) return id;
+        const [name] = await this.personal.reveal(request, { subjectId: id, what: 'recordMeeting.missingMembers' }, [person.displayName]);
+        return name ? `${name} (${id})` : id;
+      }),
     );
+    return badUserInput({
+      attended: [`Every current member must be listed as attended, absent, excused or presenceUnknown; not listed: ${names.join(', ')}`],
+    });
   }
 
   @Mutation(() => CommandResult)

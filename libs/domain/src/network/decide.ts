@@ -1,4 +1,4 @@
-import { Actor, Decider, ensure, IsoDate, notFound } from '../shared/decider';
+import { Actor, Decider, DomainError, ensure, IsoDate, notFound } from '../shared/decider';
 import type { NetworkStanding, ParticipantStanding } from '../shared/standing';
 import type { CircleMethod, MemberRole, NetworkCharter, NetworkEvent } from './events';
 
@@ -17,7 +17,18 @@ export type NetworkCommand =
   | { type: 'LeaveNetwork'; participantId: string; reason: string; leftOn: IsoDate }
   | { type: 'InvolveNeighbour'; participantId: string; offer: string; involvedOn: IsoDate; participant: ParticipantStanding }
   | { type: 'GuideNeighbour'; participantId: string; notes: string; guidedOn: IsoDate; actor: Actor }
-  | { type: 'RecordMeeting'; meetingId: string; heldOn: IsoDate; activity: string; attended: readonly string[]; absent: readonly string[] }
+  | {
+      type: 'RecordMeeting';
+      meetingId: string;
+      heldOn: IsoDate;
+      activity: string;
+      attended: readonly string[];
+      absent: readonly string[];
+      /** Sent word they could not come (afgemeld): no absence to follow up. */
+      excused?: readonly string[];
+      /** Whether they were there is not known (the coach was not told). */
+      presenceUnknown?: readonly string[];
+    }
   | { type: 'FollowUpAbsence'; meetingId: string; participantId: string; outcome: string; actor: Actor }
   | { type: 'ReportOutsideContact'; between: readonly string[]; kind: string; on: IsoDate }
   | { type: 'RecordHelpExchange'; helperId: string; helpedId: string; talent: string; on: IsoDate }
@@ -108,6 +119,17 @@ export const METHOD_RULES: Record<CircleMethod, MethodRules> = {
 function ensureMayBeNamed(standing: ParticipantStanding, participantId: string): void {
   if (standing === 'unknown') throw notFound(`No participant is registered with id ${participantId}`);
   ensure(standing !== 'forgotten', `Participant ${participantId} has been forgotten and cannot be added`);
+}
+
+/** A meeting recorded without some current members: neither attended, absent, excused nor of unknown presence. */
+export class MembersNotAccountedFor extends DomainError {
+  constructor(readonly missing: readonly string[]) {
+    super(
+      'INVALID',
+      `Every member must be listed as attended, absent, excused or presenceUnknown; not listed: ${missing.join(', ')}`,
+      'attended',
+    );
+  }
 }
 
 function ensureMembers(state: KnownNetwork, ids: readonly string[], what: string): void {
@@ -224,19 +246,22 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
     }
 
     case 'RecordMeeting': {
-      const { meetingId, heldOn, activity, attended, absent } = command;
+      const { meetingId, heldOn, activity, attended, absent, excused = [], presenceUnknown = [] } = command;
       ensure(!state.meetings.has(meetingId), `Meeting ${meetingId} is already recorded`);
       ensure(attended.length > 0, 'A meeting needs at least one attendee');
+      const listed = [...attended, ...absent, ...excused, ...presenceUnknown];
+      const twice = listed.filter((id, i) => listed.indexOf(id) !== i);
       ensure(
-        new Set(attended).size === attended.length && new Set(absent).size === absent.length,
-        'Attendees and absentees are listed once each',
+        twice.length === 0,
+        `Each member is listed once, as attended, absent, excused or presenceUnknown: ${[...new Set(twice)].join(', ')}`,
       );
-      const both = attended.filter((id) => absent.includes(id));
-      ensure(both.length === 0, `Nobody can both attend and be absent: ${both.join(', ')}`);
-      ensureMembers(state, [...attended, ...absent], 'Attendees and absentees');
-      const notYet = [...attended, ...absent].filter((id) => (state.members.get(id)?.joinedOn ?? '') > heldOn);
+      ensureMembers(state, listed, 'Attendees, absentees, the excused and those of unknown presence');
+      const notYet = listed.filter((id) => (state.members.get(id)?.joinedOn ?? '') > heldOn);
       ensure(notYet.length === 0, `Not yet members on ${heldOn}: ${notYet.join(', ')}`);
       ensureNotBeforeStart(state, heldOn, 'A meeting');
+      // A member left out is a gap in the record that nobody notices later: every member of that day is accounted for.
+      const missing = [...state.members].filter(([id, member]) => member.joinedOn <= heldOn && !listed.includes(id)).map(([id]) => id);
+      if (missing.length > 0) throw new MembersNotAccountedFor(missing);
       ensureProgrammeNotOver(state, rules);
       if (state.focalParticipantId) {
         ensure(attended.includes(state.focalParticipantId), `A support circle meets with its resident ${state.focalParticipantId} present`);
@@ -250,6 +275,8 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
             heldOn,
             attended: [...attended],
             absent: [...absent],
+            ...(excused.length > 0 ? { excused: [...excused] } : {}),
+            ...(presenceUnknown.length > 0 ? { presenceUnknown: [...presenceUnknown] } : {}),
             sequence: state.meetings.size + 1,
             personal: { subjectId: networkId, activity },
           },

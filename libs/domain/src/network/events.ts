@@ -68,6 +68,9 @@ export type NetworkEvent =
         heldOn: IsoDate;
         attended: string[];
         absent: string[];
+        /** Optional since they were added (events before hold neither): afgemeld, and presence not known. */
+        excused?: string[];
+        presenceUnknown?: string[];
         sequence: number;
         personal: { subjectId: string; activity: string };
       }
@@ -141,7 +144,16 @@ export const networkEventSchemas: EventSchemas<NetworkEvent> = {
   },
   MeetingHeld: {
     version: 1,
-    data: { networkId: 'string', meetingId: 'string', heldOn: 'date', attended: 'strings', absent: 'strings', sequence: 'number' },
+    data: {
+      networkId: 'string',
+      meetingId: 'string',
+      heldOn: 'date',
+      attended: 'strings',
+      absent: 'strings',
+      excused: 'strings?',
+      presenceUnknown: 'strings?',
+      sequence: 'number',
+    },
     personal: { activity: 'text' },
   },
   AbsenceFollowedUp: {

@@ -376,7 +376,7 @@ describe('Network decider', () => {
     it('refuses someone both attending and absent', () => {
       given(networkDecider, peerNetwork)
         .when(meeting(['p1', 'p2'], ['p2']))
-        .thenRefused('CONFLICT', /both attend and be absent: p2/);
+        .thenRefused('CONFLICT', /listed once.*: p2/);
     });
     it('refuses a meeting without attendees or listing someone twice', () => {
       given(networkDecider, peerNetwork)
@@ -385,6 +385,39 @@ describe('Network decider', () => {
       given(networkDecider, peerNetwork)
         .when(meeting(['p1', 'p1']))
         .thenRefused('CONFLICT', /listed once/);
+    });
+    it('refuses a meeting that leaves out a current member, naming who', () => {
+      given(networkDecider, peerNetwork)
+        .when(meeting(['p1'], ['p2']))
+        .thenRefused('INVALID', /attended, absent, excused or presenceUnknown; not listed: p3$/, 'attended');
+    });
+    it('takes members who sent word (excused) or whose presence is not known, and records them apart', () => {
+      given(networkDecider, peerNetwork)
+        .when(meeting(['p1'], [], { excused: ['p2'], presenceUnknown: ['p3'] }))
+        .then([
+          {
+            type: 'MeetingHeld',
+            data: {
+              networkId: 'n1',
+              meetingId: 'm9',
+              heldOn: '2024-01-15',
+              attended: ['p1'],
+              absent: [],
+              excused: ['p2'],
+              presenceUnknown: ['p3'],
+              sequence: 1,
+              personal: { subjectId: 'n1', activity: 'wandelen' },
+            },
+          },
+        ]);
+      given(networkDecider, peerNetwork)
+        .when(meeting(['p1', 'p2'], [], { excused: ['p2'], presenceUnknown: ['p3'] }))
+        .thenRefused('CONFLICT', /listed once.*: p2/);
+    });
+    it('needs no one listed who joined after the meeting day', () => {
+      given(networkDecider, [...peerNetwork, joined('late', 'PARTICIPANT', '2024-02-01')])
+        .when(meeting(['p1', 'p2', 'p3']))
+        .then([held(['p1', 'p2', 'p3'], [], 1)]);
     });
     it('refuses members who had not joined yet on the meeting day', () => {
       given(networkDecider, peerNetwork)
