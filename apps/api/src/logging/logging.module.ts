@@ -75,8 +75,9 @@ const readable = (env: NodeJS.ProcessEnv): boolean => env.NODE_ENV !== 'producti
           const { graphql } = req as LoggedRequest;
           return graphql ? `${graphql.operation ?? 'anonymous operation'}: ${graphql.outcome}` : `${req.method} ${res.statusCode}`;
         },
-        // Health checks every few seconds would drown the rest.
-        autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
+        // Health checks every few seconds would drown the rest; so would the demo's hundreds of requests the
+        // process makes to itself (Fastify's inject, as the demo and the kring CLI use it), which no client sent.
+        autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.headers['user-agent'] === 'lightMyRequest' },
       },
     }),
   ],
