@@ -1,4 +1,7 @@
+import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import type { EventStore } from '@kring/event-store';
+import { EVENT_STORE } from '../event-store/event-store.module';
 import { MembersNotAccountedFor, networksProjection, personNameDocs } from '@kring/domain';
 import type { GraphQLError } from 'graphql';
 import { PersonalData } from '../access/personal-data';
@@ -33,6 +36,7 @@ export class NetworkResolver {
     private readonly ids: IdSource,
     private readonly readModels: ReadModels,
     private readonly personal: PersonalData,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Mutation(() => CommandResult)
@@ -100,7 +104,9 @@ export class NetworkResolver {
 
   /** The refusal with the names of the members left out, as the coach knows them (each name read is in the access log). */
   private async naming({ missing }: MembersNotAccountedFor, request: object): Promise<GraphQLError> {
-    const people = await this.readModels.read(networksProjection, {}, (view) => view.byKeys(personNameDocs, missing));
+    // Everyone the decider knew is in the log already: read the names once the read model holds all of it.
+    const after = await this.store.headPosition();
+    const people = await this.readModels.read(networksProjection, { after }, (view) => view.byKeys(personNameDocs, missing));
     const names = await Promise.all(
       missing.map(async (id, i) => {
         const person = people[i];
