@@ -7,8 +7,9 @@ module.exports = {
   transform: {
     '^.+\\.ts$': 'ts-jest',
     '/node_modules/@electric-sql/pglite/dist/.+\\.cjs$': '<rootDir>/test/support/builtin-imports-transform.js',
+    '/node_modules/@nestjs/.+\\.js$': '<rootDir>/test/support/esm-packages-transform.js',
   },
-  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@electric-sql/pglite|@nestjs)/)'],
   moduleNameMapper: {
     '^@kring/event-store$': '<rootDir>/libs/event-store/src',
     '^@kring/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
