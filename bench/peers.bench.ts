@@ -6,7 +6,9 @@
  * goes first swaps), median of the rounds. Workloads: 1-event appends from 8 writers on a new stream
  * each, the same with an exact expected revision on each writer's own stream, 100-event appends from
  * one writer, reading the whole log, and a follower that reads the log while 8 writers append: the
- * events it never saw (an event committed below a position it had already passed) are counted.
+ * events it never saw (an event committed below a position it had already passed) are counted; and
+ * live lag: 8 writers paced to 500 appends/s in all while the follower reads, the time from the start
+ * of each append until the follower first saw its event (p50 and p99; events it never saw apart).
  * One JSON line per workload with both figures and Kring's ratio.
  */
 import { randomUUID } from 'node:crypto';
@@ -32,7 +34,8 @@ const data = (n: number) => ({ networkId: `network-${n % 500}`, heldOn: '2026-11
 /** What each workload needs of a store, in its own terms. */
 interface Peer {
   name: string;
-  appendNew(stream: string, n: number): Promise<unknown>;
+  /** Appends one event to a new stream; answers its position in the log. */
+  appendNew(stream: string, n: number): Promise<bigint>;
   /** Appends to `stream` expecting the revision the previous call answered (undefined: a new stream); answers the next one. */
   appendExpecting(stream: string, expected: bigint | undefined, n: number): Promise<bigint>;
   appendHundred(stream: string, first: number): Promise<unknown>;
@@ -51,7 +54,8 @@ async function kring(): Promise<Peer & { dispose: () => Promise<void> }> {
   };
   return {
     name: 'kring',
-    appendNew: (stream, n) => store.appendToStream(stream, [{ type: 'MeetingHeld', data: data(n) }], { expectedRevision: 'no_stream' }),
+    appendNew: async (stream, n) =>
+      (await store.appendToStream(stream, [{ type: 'MeetingHeld', data: data(n) }], { expectedRevision: 'no_stream' })).position,
     appendExpecting: async (stream, expected, n) =>
       (await store.appendToStream(stream, [{ type: 'MeetingHeld', data: data(n) }], { expectedRevision: expected ?? 'no_stream' }))
         .nextExpectedRevision,
@@ -75,7 +79,8 @@ async function emmett(): Promise<Peer & { dispose: () => Promise<void> }> {
   const event = (n: number) => ({ type: 'MeetingHeld', data: data(n) });
   return {
     name: 'emmett',
-    appendNew: (stream, n) => store.appendToStream(stream, [event(n)], { expectedStreamVersion: STREAM_DOES_NOT_EXIST }),
+    appendNew: async (stream, n) =>
+      (await store.appendToStream(stream, [event(n)], { expectedStreamVersion: STREAM_DOES_NOT_EXIST })).lastEventGlobalPosition,
     appendExpecting: async (stream, expected, n) =>
       (await store.appendToStream(stream, [event(n)], { expectedStreamVersion: expected ?? STREAM_DOES_NOT_EXIST }))
         .nextExpectedStreamVersion,
@@ -127,6 +132,49 @@ async function followWhileWriting(peer: Peer): Promise<{ written: number; missed
   return { written: count, missed: all.filter((position) => !seen.has(position)).length, outOfOrder };
 }
 
+const PACED_PER_SEC = 500;
+
+/**
+ * 8 writers appending at PACED_PER_SEC in all for SECONDS while a follower reads after the last position
+ * it saw: per event, the time from the start of its append until the follower first saw it.
+ */
+async function liveLag(peer: Peer): Promise<{ p50: number; p99: number; appended: number; neverSeen: number }> {
+  let last = (await peer.readAfter(0n, Number.MAX_SAFE_INTEGER)).at(-1) ?? 0n;
+  const startedAt = new Map<bigint, number>();
+  const seenAt = new Map<bigint, number>();
+  let writing = true;
+  const follower = (async () => {
+    for (let idle = 0; writing || idle < 3;) {
+      const batch = await peer.readAfter(last, 1000);
+      const now = performance.now();
+      idle = batch.length === 0 ? idle + 1 : 0;
+      for (const position of batch) {
+        if (!seenAt.has(position)) seenAt.set(position, now);
+        if (position > last) last = position;
+      }
+    }
+  })();
+  const interval = (1000 * WRITERS) / PACED_PER_SEC;
+  const begun = performance.now();
+  await Promise.all(
+    Array.from({ length: WRITERS }, async (_, w) => {
+      for (let n = 0; ; n++) {
+        const due = begun + (w * interval) / WRITERS + n * interval;
+        if (due > begun + SECONDS * 1000) return;
+        if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+        const started = performance.now();
+        startedAt.set(await peer.appendNew(`paced-${w}-${n}-${randomUUID()}`, n), started);
+      }
+    }),
+  );
+  writing = false;
+  await follower;
+  const lags = [...startedAt].filter(([position]) => seenAt.has(position)).map(([position, started]) => seenAt.get(position)! - started);
+  lags.sort((a, b) => a - b);
+  const at = (p: number) => Number((lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? NaN).toFixed(1));
+  return { p50: at(50), p99: at(99), appended: startedAt.size, neverSeen: startedAt.size - lags.length };
+}
+
 async function measure(open: () => Promise<Peer & { dispose: () => Promise<void> }>) {
   const peer = await open();
   try {
@@ -144,7 +192,9 @@ async function measure(open: () => Promise<Peer & { dispose: () => Promise<void>
     while (total < EVENTS) await peer.appendHundred(`fill-${total}`, (total += 100));
     const readAll = await readAllRate(peer);
     const follow = await followWhileWriting(peer);
+    const lag = await liveLag(peer);
     return {
+      lag,
       newStreams: newStreams.perSec,
       expected: expected.perSec,
       hundred,
@@ -191,6 +241,8 @@ async function main(): Promise<void> {
   figure('1-event appends, 8 writers, expected revision', 'appends/s', (r) => r.expected);
   figure('100-event appends, 1 writer', 'events/s', (r) => r.hundred);
   figure(`read all of ${EVENTS} events`, 'events/s', (r) => r.readAll);
+  figure(`live lag at ${PACED_PER_SEC} appends/s, p50`, 'ms (lower is better)', (r) => r.lag.p50);
+  figure(`live lag at ${PACED_PER_SEC} appends/s, p99`, 'ms (lower is better)', (r) => r.lag.p99);
   for (const name of ['kring', 'emmett'] as const)
     log(
       JSON.stringify({
@@ -199,6 +251,8 @@ async function main(): Promise<void> {
         written: results[name].map((r) => r.written),
         neverSeen: results[name].map((r) => r.missed),
         outOfOrder: results[name].map((r) => r.outOfOrder),
+        pacedAppends: results[name].map((r) => r.lag.appended),
+        pacedNeverSeen: results[name].map((r) => r.lag.neverSeen),
       }),
     );
   await dropEmmettDatabases();

@@ -77,8 +77,9 @@ export class NetworkChanges implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async publish(networkIds: string[], position: bigint): Promise<void> {
+    // At least as of this batch: after a switch to a new generation, the one read may not have reached it yet.
     const docs = await this.readModels
-      .read(networksProjection, {}, (view) => view.byKeys(networkDocs, networkIds))
+      .read(networksProjection, { after: position }, (view) => view.byKeys(networkDocs, networkIds))
       .catch((error: Error) => {
         this.logger.warn(`networkChanged not pushed for ${networkIds.length} networks: ${error.message}`);
         return [];
