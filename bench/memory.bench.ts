@@ -4,7 +4,8 @@
  * The API's resident memory on the embedded store, as a new user meets it: a first start on an empty
  * data directory (measured once the demo is written), then a restart on the same directory, left idle.
  * Targets (issue 14): <= 300 MB after a first start, <= 250 MB idle. The built API runs as its own
- * process; RSS is read from /proc. Median of the rounds; one JSON line per figure.
+ * process (BENCH_SERVER_NODE_ARGS passes options to its Node, as for the other benches); RSS is read
+ * from /proc. Median of the rounds; one JSON line per figure.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -26,7 +27,7 @@ async function rssMb(pid: number): Promise<number> {
 
 /** Starts the API on `dataDir` and resolves once its output shows `marker`. */
 async function startUntil(dataDir: string, port: number, marker: RegExp): Promise<ChildProcess> {
-  const api = spawn(process.execPath, [MAIN], {
+  const api = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), MAIN], {
     env: { ...process.env, KRING_DATABASE_URL: '', KRING_DATA_DIR: dataDir, KRING_DEMO: 'on', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
