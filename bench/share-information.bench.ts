@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { openEventStore } from '@kring/event-store';
+import { networkCharter } from '../test/support/fixtures';
 import { graphqlClient, signToken } from '../test/support/graphql-client';
 import { generateRealisticLog } from '../test/support/realistic-log';
 import { pgliteTarget, postgresTarget, type StoreTarget } from '../test/support/targets';
@@ -48,19 +49,7 @@ async function shareOnLogOf(target: StoreTarget, events: number) {
     const caughtUp = await api.graphql('query($after: Position) { networks(after: $after) { id } }', { after: head.toString() }, leader);
     if (caughtUp.errors) throw new Error(JSON.stringify(caughtUp.errors));
     log(`  ${target.adapter}: ${written} events; read models caught up ${Math.round(performance.now() - built)} ms after the API answered`);
-    const network = await api.mutate(
-      'startNetwork',
-      {
-        name: 'Samen Sterk',
-        method: 'PEER_NETWORK',
-        municipality: 'Baarn',
-        purpose: 'p',
-        funding: 'SUBSIDIE',
-        cadenceWeeks: 1,
-        startedOn: '2024-01-01',
-      },
-      leader,
-    );
+    const network = await api.mutate('startNetwork', networkCharter('PEER_NETWORK'), leader);
     const people = [];
     for (const name of ['Truus', 'Kees']) {
       const { id } = await api.mutate(

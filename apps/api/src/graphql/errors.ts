@@ -11,13 +11,6 @@ import { StreamContentionError } from '../commands/command-runner';
 /** Field path → messages, so a form can show each message next to its field. */
 export type FieldErrors = Record<string, string[]>;
 
-/**
- * The one rule for unknown ids: a query that reads one thing by its id (network, networkGrowth,
- * careTimeline, whoKnew) answers NOT_FOUND when the id names nothing; queries that list or filter
- * (networks, referrals, accessLog) answer an empty list. Mutations answer NOT_FOUND too.
- */
-export const notFound = (what: string): GraphQLError => new GraphQLError(`${what} does not exist`, { extensions: { code: 'NOT_FOUND' } });
-
 export function badUserInput(fields: FieldErrors): GraphQLError {
   const summary = Object.entries(fields)
     .map(([field, messages]) => `${field}: ${messages.join('; ')}`)

@@ -14,6 +14,7 @@ import {
   NetworkDoc,
   networkDocs,
   networksProjection,
+  notFound,
   periodsBack,
   sizeOf,
 } from '@kring/domain';
@@ -21,7 +22,7 @@ import { PersonalData } from '../access/personal-data';
 import { callerOf, CurrentListScope, type ListScope } from '../auth/caller';
 import { Authorizer } from '../authorization/authorizer';
 import { Clock } from '../clock/clock.module';
-import { badUserInput, notFound } from '../graphql/errors';
+import { badUserInput } from '../graphql/errors';
 import { ReadModels } from '../read-models/read-models';
 import { NetworkChanges } from './network-changes';
 import { NetworkLoaderFactory } from './network.loaders';
@@ -57,7 +58,8 @@ export class NetworkQueries {
   @Query(() => Network, { nullable: true, description: 'NOT_FOUND when the id names no network' })
   async network(@Args() { id, after }: NetworkArgs): Promise<NetworkDoc> {
     const [doc] = await this.readModels.read(networksProjection, { after }, (view) => view.byKeys(networkDocs, [id]));
-    if (!doc) throw notFound(`network ${id}`);
+    // One rule for unknown ids (README): a query for one thing by its id answers NOT_FOUND, as a command does.
+    if (!doc) throw notFound(`network ${id} does not exist`);
     return doc;
   }
 
@@ -76,7 +78,7 @@ export class NetworkQueries {
     if (from && to && from > to) throw badUserInput({ from: ['from must not be after to'] });
     return this.readModels.read(networksProjection, { after, asOf }, async (view) => {
       const [network] = await view.byKeys(networkDocs, [networkId]);
-      if (!network) throw notFound(`network ${networkId}${asOf ? ' at that instant' : ''}`);
+      if (!network) throw notFound(`network ${networkId} does not exist${asOf ? ' at that instant' : ''}`);
       const start = from ?? network.startedOn;
       const end = to ?? (asOf ? dayOf(asOf) : this.clock.today());
       if (countPeriods(start, end, interval, MAX_PERIODS) > MAX_PERIODS)

@@ -15,12 +15,12 @@ import {
   knowledgeDocs,
   knowledgeProjection,
   scaleDownSummaryOf,
+  notFound,
 } from '@kring/domain';
 import { PersonalDataCipher } from '@kring/privacy';
 import { AccessRecorder } from '../access/access-recorder';
 import { PersonalData } from '../access/personal-data';
 import { graphqlEnum } from '../graphql/enums';
-import { notFound } from '../graphql/errors';
 import { IdField, TextField } from '../graphql/input-fields';
 import { DateScalar, DateTimeScalar } from '../graphql/scalars';
 import { AsOfReadArgs, InstantField, ReadArgs } from '../read-models/read-args';
@@ -95,7 +95,7 @@ export class ParticipantQueries {
     return this.readModels.read(careProjection, { after }, async (view) => {
       // Every registered participant has a timeline (empty until support is set).
       const [care] = await view.byKeys(careDocs, [participantId]);
-      if (!care) throw notFound(`participant ${participantId}`);
+      if (!care) throw notFound(`participant ${participantId} does not exist`);
       // Logged as one read of the timeline, with or without reasons: the frequencies are this person's record too.
       const reasons = await this.personal.reveal(
         request,
@@ -125,7 +125,7 @@ export class ParticipantQueries {
   async whoKnew(@Args() { participantId, topic, at, after }: WhoKnewArgs, @Context('req') request: object): Promise<Knower[]> {
     // A forgotten participant still exists here (their timeline stays, without personal text): only a never-registered id is unknown.
     const [registered] = await this.readModels.read(careProjection, { after }, (view) => view.byKeys(careDocs, [participantId]));
-    if (!registered) throw notFound(`participant ${participantId}`);
+    if (!registered) throw notFound(`participant ${participantId} does not exist`);
     const recorded = await this.access.reading(request, { subjectId: participantId, what: 'sharedInformation', topic });
     // Topics are filed by a hash keyed per person: once that person is forgotten, no topic of theirs can be found.
     const hash = await this.cipher.searchHash(participantId, topic);

@@ -218,7 +218,8 @@ ${appendFunction({ chained: true, keyed: true })}
   {
     // Group commit: appends that queued while a commit was in flight go in one transaction.
     // - kring_write_events writes events at the head (positions, digests, the hash chain, one INSERT):
-    //   kring_append and a whole group both use it.
+    //   kring_append and a whole group both use it. It walks its arrays once (unnest): subscripting a
+    //   jsonb[] by position walks it from the start each time, which made a 100-event append quadratic.
     // - When nothing in the group can be refused (every stream and key at most once, no key or event id
     //   already stored, every expected revision holds), the group is written in one pass; the chain,
     //   positions and answers are those the appends one by one would give.
@@ -241,18 +242,18 @@ BEGIN
   v_hash := coalesce(v_hash, ${GENESIS});
   written_at := greatest(date_trunc('milliseconds', clock_timestamp()), v_head_at);
   -- The digests in one set-based statement (the digest function is inlined there), then only the chaining in a loop.
-  SELECT array_agg(kring_event_digest(written_after + i, p_streams[i], p_revisions[i], (p_events[i]->>'id')::uuid, p_events[i]->>'type',
-                   (p_events[i]->>'version')::integer, p_events[i]->'data', p_events[i]->'metadata', written_at) ORDER BY i)
-    INTO v_digests FROM generate_series(1, v_count) AS i;
+  SELECT array_agg(kring_event_digest(written_after + e.i, e.stream, e.revision, (e.value->>'id')::uuid, e.value->>'type',
+                   (e.value->>'version')::integer, e.value->'data', e.value->'metadata', written_at) ORDER BY e.i)
+    INTO v_digests FROM unnest(p_streams, p_revisions, p_events) WITH ORDINALITY AS e(stream, revision, value, i);
   v_hashes := array_fill(NULL::bytea, ARRAY[v_count]);
   FOR i IN 1..v_count LOOP
     v_hash := sha256(v_hash || v_digests[i]);
     v_hashes[i] := v_hash;
   END LOOP;
   INSERT INTO kring_events (position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at, hash)
-  SELECT written_after + i, p_streams[i], p_revisions[i], (p_events[i]->>'id')::uuid, p_events[i]->>'type',
-         (p_events[i]->>'version')::integer, p_events[i]->'data', p_events[i]->'metadata', written_at, v_hashes[i]
-    FROM generate_series(1, v_count) AS i;
+  SELECT written_after + e.i, e.stream, e.revision, (e.value->>'id')::uuid, e.value->>'type',
+         (e.value->>'version')::integer, e.value->'data', e.value->'metadata', written_at, e.hash
+    FROM unnest(p_streams, p_revisions, p_events, v_hashes) WITH ORDINALITY AS e(stream, revision, value, hash, i);
 END
 $fn$;
 ${appendFunction({ chained: true, keyed: true })}
@@ -356,42 +357,6 @@ BEGIN
     END IF;
   END IF;
   RETURN QUERY SELECT * FROM kring_append_each(p_streams, p_expected, p_events, p_keys, p_fingerprints);
-END
-$fn$;
-`,
-  },
-  {
-    // kring_write_events walks its arrays once (unnest) instead of subscripting them by position: an
-    // element of a jsonb[] is found by walking from its start, so subscripting cost grew with the square
-    // of the events per append (a 100-event append took three times as long once the plans were generic).
-    id: 'event-store/006-write-events-in-one-walk',
-    sql: `
-CREATE OR REPLACE FUNCTION kring_write_events(p_streams text[], p_revisions bigint[], p_events jsonb[], OUT written_after bigint, OUT written_at timestamptz)
-LANGUAGE plpgsql AS $fn$
-DECLARE
-  v_count   integer := coalesce(array_length(p_events, 1), 0);
-  v_head_at timestamptz;
-  v_hash    bytea;
-  v_digests bytea[];
-  v_hashes  bytea[];
-BEGIN
-  SELECT k.position, k.recorded_at, k.hash INTO written_after, v_head_at, v_hash FROM kring_events k ORDER BY k.position DESC LIMIT 1;
-  written_after := coalesce(written_after, 0);
-  v_hash := coalesce(v_hash, ${GENESIS});
-  written_at := greatest(date_trunc('milliseconds', clock_timestamp()), v_head_at);
-  -- The digests in one set-based statement (the digest function is inlined there), then only the chaining in a loop.
-  SELECT array_agg(kring_event_digest(written_after + e.i, e.stream, e.revision, (e.value->>'id')::uuid, e.value->>'type',
-                   (e.value->>'version')::integer, e.value->'data', e.value->'metadata', written_at) ORDER BY e.i)
-    INTO v_digests FROM unnest(p_streams, p_revisions, p_events) WITH ORDINALITY AS e(stream, revision, value, i);
-  v_hashes := array_fill(NULL::bytea, ARRAY[v_count]);
-  FOR i IN 1..v_count LOOP
-    v_hash := sha256(v_hash || v_digests[i]);
-    v_hashes[i] := v_hash;
-  END LOOP;
-  INSERT INTO kring_events (position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at, hash)
-  SELECT written_after + e.i, e.stream, e.revision, (e.value->>'id')::uuid, e.value->>'type',
-         (e.value->>'version')::integer, e.value->'data', e.value->'metadata', written_at, e.hash
-    FROM unnest(p_streams, p_revisions, p_events, v_hashes) WITH ORDINALITY AS e(stream, revision, value, hash, i);
 END
 $fn$;
 `,
