@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { openSqlDriver, SqlDriver, SqlEventStore } from '@kring/event-store';
+import { EventStore, openEventStoreWithSql, SqlDriver } from '@kring/event-store';
 import { pgliteTarget, postgresTarget } from '../test/support/targets';
 import { forSeconds, log, pct, percentile, perSec } from './support';
 
@@ -88,7 +88,7 @@ async function rawRead(driver: SqlDriver): Promise<number> {
   return perSec(count, performance.now() - started);
 }
 
-async function batchedAppends(store: SqlEventStore): Promise<number> {
+async function batchedAppends(store: EventStore): Promise<number> {
   const started = performance.now();
   for (let first = 0; first < EVENTS; first += BATCH) {
     const events = Array.from({ length: BATCH }, (_, i) => ({ type: 'MeetingHeld', data: data(first + i), metadata }));
@@ -97,7 +97,7 @@ async function batchedAppends(store: SqlEventStore): Promise<number> {
   return perSec(EVENTS, performance.now() - started);
 }
 
-async function readAll(store: SqlEventStore): Promise<number> {
+async function readAll(store: EventStore): Promise<number> {
   const started = performance.now();
   let count = 0;
   for await (const _event of store.readAll({ batchSize: READ_BATCH })) count++;
@@ -122,7 +122,7 @@ async function rawSingleInserts(driver: SqlDriver): Promise<number> {
 }
 
 /** 8 writers append one event at a time; a subscriber measures append-call-to-delivery lag. */
-async function singleAppendsWithLag(store: SqlEventStore): Promise<{ perSec: number; p50: number; p99: number }> {
+async function singleAppendsWithLag(store: EventStore): Promise<{ perSec: number; p50: number; p99: number }> {
   const sentAt = new Map<string, number>();
   const lags: number[] = [];
   const subscription = store.subscribeToAll({ after: await store.headPosition() });
@@ -147,8 +147,7 @@ async function singleAppendsWithLag(store: SqlEventStore): Promise<{ perSec: num
 
 async function benchAdapter(adapter: 'pglite' | 'postgres'): Promise<Figures> {
   const fresh = await (adapter === 'pglite' ? pgliteTarget : postgresTarget).fresh('bench');
-  const driver = await openSqlDriver(fresh.config);
-  const store = await SqlEventStore.open(driver);
+  const { store, sql: driver } = await openEventStoreWithSql(fresh.config);
   try {
     log(`\n== ${adapter}: ${EVENTS} events, batches of ${BATCH}, ${WRITERS} writers for ${SECONDS}s`);
     const rawInsertRowsPerSec = await rawInsert(driver);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { openEventStore } from '@kring/event-store';
 import { collect } from '../support/collect';
@@ -22,11 +23,12 @@ const ACKS_BEFORE_KILL = 300;
  */
 export async function runCrashTest(target: StoreTarget): Promise<void> {
   const fresh = await target.fresh('crash');
+  const run = `crash-${randomUUID()}`;
   try {
     const acks: Ack[] = [];
     let stderr = '';
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'crash-writer.ts')], {
-      env: { ...process.env, KRING_DATABASE_URL: '', KRING_DATA_DIR: '', ...fresh.env },
+      env: { ...process.env, KRING_DATABASE_URL: '', KRING_EVENT_STORE: '', KRING_DATA_DIR: '', ...fresh.env, KRING_TEST_CRASH_RUN: run },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
@@ -54,7 +56,7 @@ export async function runCrashTest(target: StoreTarget): Promise<void> {
 
     const store = await openEventStore(fresh.config);
     try {
-      const log = await collect(store.readAll());
+      const log = (await collect(store.readAll())).filter((event) => event.streamId.startsWith(`${run}-`));
       const byId = new Map(log.map((event) => [event.id, event]));
 
       for (const ack of acks) {

@@ -1,5 +1,6 @@
 /**
  * Child process of the crash test: appends in a loop and prints one line per acknowledged append.
+ * Its streams are named after KRING_TEST_CRASH_RUN: a shared server (EventStoreDB) holds other runs' too.
  * On Linux a write to a pipe is synchronous, so every printed line was acknowledged before any kill.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,7 +11,7 @@ async function main(): Promise<void> {
   const store = await openEventStore(eventStoreConfigFromEnv());
   process.stdout.write('READY\n');
   for (let n = 0; ; n++) {
-    const streamId = `crash-${n % 7}`;
+    const streamId = `${process.env.KRING_TEST_CRASH_RUN ?? 'crash'}-${n % 7}`;
     const ids = Array.from({ length: 1 + (n % 3) }, () => randomUUID());
     const result = await store.appendToStream(
       streamId,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 // Relative: Jest's module map does not apply to its global setup.
 import { openEventStore } from '../../libs/event-store/src';
 import { removeLeftoverStores, testDataRoot } from './data-root';
+import { eventStoreDbForTests } from './esdb';
 import { postgresReachable } from './postgres';
 
 /**
@@ -16,6 +17,16 @@ export default async function globalSetup(): Promise<void> {
   const template = await mkdtemp(join(testDataRoot(), 'kring-pglite-template-'));
   await (await openEventStore({ adapter: 'pglite', dataDir: template })).close();
   process.env.KRING_TEST_PGLITE_TEMPLATE = template;
+
+  const esdb = await eventStoreDbForTests();
+  if ('skipReason' in esdb) {
+    process.env.KRING_TEST_ESDB_SKIP_REASON = esdb.skipReason;
+    process.stderr.write(`\n!! The EventStoreDB suites are SKIPPED: ${esdb.skipReason}.\n`);
+  } else {
+    process.env.KRING_TEST_ESDB_URL = esdb.url;
+    // Global teardown runs in this same context: it stops the container.
+    (globalThis as { kringEsdbContainer?: unknown }).kringEsdbContainer = esdb.container;
+  }
 
   const problem = await postgresReachable();
   if (!problem) return;

@@ -42,6 +42,11 @@ const SETTINGS = {
   HOST: { ...text('an address to listen on, e.g. 0.0.0.0 or 127.0.0.1'), fallback: '0.0.0.0' },
   KRING_DATA_DIR: text('a directory for the embedded store (default ./data)'),
   KRING_DATABASE_URL: urlOf(['postgres:', 'postgresql:'], 'a PostgreSQL URL such as postgres://user@127.0.0.1:5432/kring'),
+  KRING_EVENT_STORE: urlOf(
+    ['esdb:', 'esdb+discover:', 'postgres:', 'postgresql:'],
+    'an EventStoreDB URL such as esdb://127.0.0.1:2113?tls=false, or a PostgreSQL URL',
+  ),
+  KRING_PROJECTIONS: { ...onOrOff, fallback: 'on' as const },
   KRING_AUTH_SECRET: { ...atLeast(16, 'a shared HS256 secret'), secret: true },
   KRING_AUTH_JWKS_URL: urlOf(['https:', 'http:'], "an http(s) URL of the identity provider's key set (JWKS)"),
   KRING_AUTH_ISSUER: text('the issuer (iss) tokens must name'),

@@ -1,48 +1,99 @@
 import { resolve } from 'node:path';
 import type { EventStore } from './event-store';
+import { EventStoreDbEventStore } from './esdb/esdb-event-store';
 import { PgliteDriver } from './pglite/pglite-driver';
 import { PostgresDriver } from './postgres/postgres-driver';
 import { SqlEventStore } from './sql/sql-event-store';
 import type { SqlDriver } from './sql/sql-driver';
 import { Upcaster, Upcasters } from './upcasting';
 
-export type EventStoreConfig =
-  | { adapter: 'pglite'; dataDir: string; upcasters?: readonly Upcaster[] }
-  | { adapter: 'postgres'; connectionString: string; poolSize?: number; upcasters?: readonly Upcaster[] };
+/** A database for the read models (and, on the SQL stores, the log itself). */
+export type SqlConfig = { adapter: 'pglite'; dataDir: string } | { adapter: 'postgres'; connectionString: string; poolSize?: number };
 
-/** KRING_DATABASE_URL names a PostgreSQL; without it, the embedded store lives in KRING_DATA_DIR (default ./data). */
+export type EventStoreConfig = (
+  | { adapter: 'pglite'; dataDir: string }
+  | { adapter: 'postgres'; connectionString: string; poolSize?: number; readModels?: SqlConfig }
+  | { adapter: 'eventstoredb'; connectionString: string; readModels: SqlConfig }
+) & { upcasters?: readonly Upcaster[] };
+
+const ESDB_PROTOCOLS = ['esdb:', 'esdb+discover:'];
+
+/**
+ * The log: KRING_EVENT_STORE (esdb://… for EventStoreDB, postgres://… for PostgreSQL), else
+ * KRING_DATABASE_URL, else the embedded store in KRING_DATA_DIR (default ./data). The read models:
+ * KRING_DATABASE_URL when set, else beside an SQL log, else (beside EventStoreDB) the embedded database.
+ */
 export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EventStoreConfig {
-  const url = env.KRING_DATABASE_URL?.trim();
-  if (url) return { adapter: 'postgres', connectionString: url };
-  return { adapter: 'pglite', dataDir: resolve(env.KRING_DATA_DIR?.trim() || './data') };
+  const log = env.KRING_EVENT_STORE?.trim();
+  const database = env.KRING_DATABASE_URL?.trim();
+  const dataDir = resolve(env.KRING_DATA_DIR?.trim() || './data');
+  const readModels: SqlConfig = database ? { adapter: 'postgres', connectionString: database } : { adapter: 'pglite', dataDir };
+  if (log && ESDB_PROTOCOLS.includes(new URL(log).protocol)) return { adapter: 'eventstoredb', connectionString: log, readModels };
+  if (log) return { adapter: 'postgres', connectionString: log, ...(database && database !== log ? { readModels } : {}) };
+  if (database) return { adapter: 'postgres', connectionString: database };
+  return { adapter: 'pglite', dataDir };
 }
 
-export function describeEventStoreConfig(config: EventStoreConfig): string {
+function describeSql(config: SqlConfig): string {
   if (config.adapter === 'pglite') return `embedded PGlite in ${config.dataDir}`;
   const url = new URL(config.connectionString);
   return `PostgreSQL at ${url.host}${url.pathname}`;
 }
 
-export async function openSqlDriver(config: EventStoreConfig): Promise<SqlDriver> {
+export function describeEventStoreConfig(config: EventStoreConfig): string {
+  if (config.adapter === 'pglite') return describeSql(config);
+  if (config.adapter === 'postgres')
+    return describeSql(config) + (config.readModels ? `; read models: ${describeSql(config.readModels)}` : '');
+  return `EventStoreDB at ${new URL(config.connectionString).host}; read models: ${describeSql(config.readModels)}`;
+}
+
+export async function openSqlDriver(config: SqlConfig): Promise<SqlDriver> {
   return config.adapter === 'pglite'
     ? PgliteDriver.open(config.dataDir)
     : new PostgresDriver({ connectionString: config.connectionString, poolSize: config.poolSize });
 }
 
 export async function openEventStore(config: EventStoreConfig): Promise<EventStore> {
-  return (await openEventStoreWithSql(config)).store;
+  const upcasters = new Upcasters(config.upcasters);
+  if (config.adapter === 'eventstoredb') return EventStoreDbEventStore.open(config.connectionString, upcasters);
+  const sql = await openSqlDriver(config);
+  return opening(SqlEventStore.open(sql, upcasters), sql);
 }
 
 /**
- * The store and its database connection, for read models that live in the same database (PGlite
- * allows one opener per directory, so they must share it). Closing the store closes the connection.
+ * The store and the database of the read models (PGlite allows one opener per directory, so an
+ * embedded log shares it; so does a PostgreSQL log without a database of its own for them).
+ * Closing the store closes that database too.
  */
 export async function openEventStoreWithSql(config: EventStoreConfig): Promise<{ store: EventStore; sql: SqlDriver }> {
-  const sql = await openSqlDriver(config);
+  if (config.adapter === 'pglite' || (config.adapter === 'postgres' && !config.readModels)) {
+    const sql = await openSqlDriver(config);
+    return { store: await opening(SqlEventStore.open(sql, new Upcasters(config.upcasters)), sql), sql };
+  }
+  const store = await openEventStore(config);
+  const sql = await opening(openSqlDriver(config.readModels!), store);
+  return { store: closingAlso(store, sql), sql };
+}
+
+/** What `opening` resolves to, or, if it fails, `opened` closed and the failure rethrown. */
+async function opening<T>(opening: Promise<T>, opened: { close(): Promise<void> }): Promise<T> {
   try {
-    return { store: await SqlEventStore.open(sql, new Upcasters(config.upcasters)), sql };
+    return await opening;
   } catch (error) {
-    await sql.close();
+    await opened.close();
     throw error;
   }
+}
+
+function closingAlso(store: EventStore, other: { close(): Promise<void> }): EventStore {
+  const closeStore = store.close.bind(store);
+  return Object.assign(store, {
+    close: async () => {
+      try {
+        await closeStore();
+      } finally {
+        await other.close();
+      }
+    },
+  });
 }

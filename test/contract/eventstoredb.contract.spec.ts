@@ -1,0 +1,4 @@
+import { eventStoreDbTarget } from '../support/targets';
+import { eventStoreContract } from './event-store.contract';
+
+eventStoreContract(eventStoreDbTarget);
