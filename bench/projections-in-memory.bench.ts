@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { applyEvents, asProjected, type DocumentTables, handles, type StoredEvent } from '@kring/domain';
 import { openEventStore } from '@kring/event-store';
-import { PROJECTIONS } from '../apps/api/src/read-models/read-models';
+import { PROJECTIONS } from '@kring/domain';
 import { generateRealisticLog } from '../test/support/realistic-log';
 import { postgresTarget } from '../test/support/targets';
 import { log, perSec } from './support';

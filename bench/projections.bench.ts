@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { applyEvents, DocumentTables, networksProjection } from '@kring/domain';
 import { openEventStoreWithSql, RecordedEvent } from '@kring/event-store';
 import { ProjectionEngine } from '@kring/projections';
-import { PROJECTIONS } from '../apps/api/src/read-models/read-models';
+import { PROJECTIONS } from '@kring/domain';
 import { generateRealisticLog, meetingHeld } from '../test/support/realistic-log';
 import { pgliteTarget, postgresTarget, StoreTarget } from '../test/support/targets';
 import { cpuMeter, forSeconds, log, pct, percentile, perSec } from './support';

@@ -15,7 +15,7 @@ import { Clock } from '../../apps/api/src/clock/clock.module';
 import type { SqlDriver } from '@kring/event-store';
 import { activeGeneration } from '@kring/projections';
 import { SQL_DRIVER } from '../../apps/api/src/event-store/event-store.module';
-import { PROJECTIONS } from '../../apps/api/src/read-models/read-models';
+import { PROJECTIONS } from '@kring/domain';
 import { type ReadModelDocuments, replayInMemory } from '../../apps/api/src/read-models/replay-in-memory';
 import { eventually } from '../support/eventually';
 import { RunningApi, startApi } from '../support/api';

@@ -1,5 +1,6 @@
 import { RecordedEvent } from '@kring/event-store';
 import { PersonalDataCipher } from '@kring/privacy';
+import { Metrics } from '../../apps/api/src/metrics/metrics';
 import { CommandRunner } from '../../apps/api/src/commands/command-runner';
 import { EventProvenance, IdSource } from '../../apps/api/src/commands/command-context';
 import { NETWORK_STREAM } from '../../apps/api/src/commands/streams';
@@ -455,7 +456,7 @@ function commandsOverHttp(target: StoreTarget): void {
     it('decides again on fresh state when another writer changed the stream meanwhile', async () => {
       // A second runner over the same store, with its own cache and queue, is another API process.
       const ids = api.app.get(IdSource);
-      const other = new CommandRunner(api.store, ids, api.app.get(EventProvenance), api.app.get(PersonalDataCipher));
+      const other = new CommandRunner(api.store, ids, api.app.get(EventProvenance), api.app.get(PersonalDataCipher), api.app.get(Metrics));
       const runner = api.app.get(CommandRunner);
       const people = await Promise.all(Array.from({ length: 3 }, (_, i) => register(`Lid ${i}`)));
       const network = await startNetwork('PEER_NETWORK');

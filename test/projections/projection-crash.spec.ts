@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { EventStore, openEventStoreWithSql, SqlDriver } from '@kring/event-store';
 import { ProjectionEngine, tableOf } from '@kring/projections';
-import { PROJECTIONS } from '../../apps/api/src/read-models/read-models';
+import { PROJECTIONS } from '@kring/domain';
 import { generateRealisticLog } from '../support/realistic-log';
 import { describeOn, FreshStore, pgliteTarget, postgresTarget, StoreTarget } from '../support/targets';
 

@@ -4,7 +4,7 @@
  */
 import { eventStoreConfigFromEnv, openEventStoreWithSql } from '@kring/event-store';
 import { ProjectionEngine } from '@kring/projections';
-import { PROJECTIONS } from '../../apps/api/src/read-models/read-models';
+import { PROJECTIONS } from '@kring/domain';
 
 async function main(): Promise<void> {
   const { store, sql } = await openEventStoreWithSql(eventStoreConfigFromEnv());

@@ -11,6 +11,7 @@ import { GraphqlApiModule } from './graphql/graphql-api.module';
 import { HealthModule } from './health/health.module';
 import { IdeModule } from './ide/ide.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics';
 import { ImpactModule } from './impact/impact.module';
 import { NetworkModule } from './network/network.module';
 import { ParticipantModule } from './participant/participant.module';
@@ -28,6 +29,7 @@ import { settingsFrom } from './settings';
     EventStoreModule,
     PrivacyModule,
     ReadModelsModule,
+    MetricsModule,
     AccessModule,
     HealthModule,
     IdeModule,

@@ -47,6 +47,7 @@ const SETTINGS = {
     'an EventStoreDB URL such as esdb://127.0.0.1:2113?tls=false, or a PostgreSQL URL',
   ),
   KRING_PROJECTIONS: { ...onOrOff, fallback: 'on' as const },
+  KRING_LEADER_RETRY_MS: { ...wholeNumber(100, 600_000, 'milliseconds'), fallback: 2000 },
   KRING_AUTH_SECRET: { ...atLeast(16, 'a shared HS256 secret'), secret: true },
   KRING_AUTH_JWKS_URL: urlOf(['https:', 'http:'], "an http(s) URL of the identity provider's key set (JWKS)"),
   KRING_AUTH_ISSUER: text('the issuer (iss) tokens must name'),

@@ -21,3 +21,4 @@ export * from './authorization/roles';
 export * from './access/purposes';
 export * from './impact/impact';
 export * from './impact/evaluation-export';
+export * from './read-models';

@@ -5,3 +5,4 @@ export { assertIdentifier, tableOf } from './document-tables';
 export * from './document-view';
 export { StaleReadModelError } from './errors';
 export { activeGeneration, schemaOf } from './generations';
+export * from './projection-metrics';

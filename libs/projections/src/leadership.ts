@@ -10,6 +10,9 @@ const LOCK_CLASS = 0x6b72_696e;
  * The others retry now and then, and take over when the holder's session ends (a crash, a stop).
  */
 export class Leadership {
+  /** The projections this process holds the lock of right now. */
+  readonly held = new Set<string>();
+
   constructor(
     private readonly sql: SqlDriver,
     private readonly life: Lifecycle,
@@ -34,9 +37,11 @@ export class Leadership {
         ]);
         if (locked) {
           this.log(`projection ${name}: this process projects it`);
+          this.held.add(name);
           try {
             await work();
           } finally {
+            this.held.delete(name);
             await session.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, name]).catch(() => undefined);
           }
         }

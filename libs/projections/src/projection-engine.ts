@@ -1,4 +1,4 @@
-import type { ProjectionDefinition } from '@kring/domain';
+import { handledTypesOf, type ProjectionDefinition } from '@kring/domain';
 import { EventStore, migrate, RecordedEvent, SqlDriver } from '@kring/event-store';
 import { assertIdentifier } from './document-tables';
 import { ProjectionFailedError } from './errors';
@@ -18,6 +18,11 @@ const RETIRED_GRACE_MS = 30_000;
 const GATE_MS = 5_000;
 
 export interface ProjectionEngineOptions extends Partial<LaneSettings> {
+  /**
+   * False: this process projects nothing and only follows the checkpoints other processes (the
+   * projector) commit, answering queries from their tables (an API replica with KRING_PROJECTIONS=off).
+   */
+  lead?: boolean;
   /** Events per read of the log. */
   batchSize?: number;
   /** How often a process without the lock tries to take over a projection. */
@@ -54,6 +59,8 @@ export class ProjectionEngine {
   private readonly commitEvery: number;
   private readonly lockRetryMs: number;
   private stopListening?: () => Promise<void>;
+  /** Per projection, the reading of batches committed elsewhere for this process's listeners, one after another. */
+  private readonly following = new Map<string, Promise<void>>();
 
   constructor(
     store: EventStore,
@@ -68,7 +75,9 @@ export class ProjectionEngine {
     this.life = new Lifecycle(this.log);
     this.reader = new LogReader(store, options.batchSize ?? 5000);
     this.generations = new GenerationTable(sql, this.log);
-    this.checkpoints = new ActiveCheckpoints(this.generations, new Set(this.definitions.keys()));
+    this.checkpoints = new ActiveCheckpoints(this.generations, new Set(this.definitions.keys()), (name, from, to) =>
+      this.committedElsewhere(name, from, to),
+    );
     this.leadership = new Leadership(sql, this.life, this.lockRetryMs, this.log);
     const settings = {
       commitEvery: this.commitEvery,
@@ -90,6 +99,7 @@ export class ProjectionEngine {
     await migrate(this.sql, PROJECTION_MIGRATIONS);
     this.stopListening = await this.sql.listen(STATUS_CHANNEL, (payload) => this.checkpoints.heard(payload));
     await this.checkpoints.refresh();
+    if (this.options.lead === false) return;
     let attempting = this.definitions.size;
     let open!: () => void;
     this.lanes.holdUntil(new Promise<void>((resolve) => (open = resolve)));
@@ -128,10 +138,11 @@ export class ProjectionEngine {
    * Each projection's checkpoint as this process knows it, and why it is stuck if this process leads it and its
    * last attempt failed (an event it cannot apply): the same failure recurs on every retry until the code is fixed.
    */
-  status(): Array<{ name: string; checkpoint: bigint; failing?: { message: string; since: Date } }> {
+  status(): Array<{ name: string; checkpoint: bigint; leading: boolean; failing?: { message: string; since: Date } }> {
     return this.projections.map((name) => ({
       name,
       checkpoint: this.checkpoint(name),
+      leading: this.leadership.held.has(name),
       ...(this.failures.has(name) ? { failing: this.failures.get(name) } : {}),
     }));
   }
@@ -153,6 +164,10 @@ export class ProjectionEngine {
    */
   rebuild(name: string): Promise<RebuildResult> {
     this.definitionOf(name); // refuses an unknown name before anything starts
+    if (this.options.lead === false)
+      return Promise.reject(
+        new Error(`this process runs no projections (KRING_PROJECTIONS=off): rebuild ${name} where the projector runs`),
+      );
     const promise = this.rebuilds.ask(name);
     this.life.interrupt();
     return promise;
@@ -167,6 +182,28 @@ export class ProjectionEngine {
     const definition = this.definitions.get(name);
     if (!definition) throw new Error(`unknown projection "${name}"`);
     return definition;
+  }
+
+  /**
+   * Another process committed a batch of an active generation: its listeners here hear of those events
+   * too (read from the log), so live updates reach clients of every API replica.
+   */
+  private committedElsewhere(name: string, from: bigint, to: bigint): void {
+    if (this.listeners.size === 0 || from < 0n) return;
+    const types = [...handledTypesOf(this.definitionOf(name))];
+    const previous = this.following.get(name) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      for (let after = from; after < to;) {
+        const events = await this.reader.read(after, types, to);
+        if (events.length === 0) return;
+        for (const listener of this.listeners) listener(name, events);
+        after = events[events.length - 1].position;
+      }
+    });
+    this.following.set(
+      name,
+      next.catch((error: Error) => this.log(`projection ${name}: the events committed elsewhere could not be read: ${error.message}`)),
+    );
   }
 
   /** Leading it: make sure a generation of the current version exists, and run every live generation. */

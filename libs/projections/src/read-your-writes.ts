@@ -15,6 +15,8 @@ export class ActiveCheckpoints {
     private readonly generations: GenerationTable,
     /** The projections this process serves: news of any other is ignored. */
     private readonly names: ReadonlySet<string>,
+    /** A checkpoint moved on by another process's commit, from `from` to `to` (-1n: nothing was known before). */
+    private readonly movedElsewhere: (name: string, from: bigint, to: bigint) => void = () => undefined,
   ) {}
 
   /** The active generation as this process knows it: the very object its lane advances, when this process projects it. */
@@ -77,6 +79,7 @@ export class ActiveCheckpoints {
     if (known && known.generation > status.generation) return;
     this.active.set(status.name, status);
     this.notify();
+    this.movedElsewhere(status.name, known?.checkpoint ?? -1n, status.checkpoint);
   }
 
   /** The engine stopped: every wait ends now, refused. */

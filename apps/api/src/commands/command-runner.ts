@@ -5,6 +5,7 @@ import { DomainError } from '@kring/domain';
 import { PersonalDataCipher } from '@kring/privacy';
 import { LRUCache } from 'lru-cache';
 import { EVENT_STORE } from '../event-store/event-store.module';
+import { CommandOutcomeLabel, Metrics } from '../metrics/metrics';
 import { CommandContext, EventProvenance, IdSource } from './command-context';
 import { KeyedLock } from './keyed-lock';
 import { AnyEvent, decodeEvents, encodeEvents, StreamKind, streamIdOf } from './streams';
@@ -35,6 +36,11 @@ export class StreamContentionError extends Error {
 const MAX_ATTEMPTS = 8;
 const CACHED_STREAMS = 10_000;
 
+function outcomeLabelOf(error: unknown): CommandOutcomeLabel {
+  if (error instanceof DomainError) return 'refused';
+  return error instanceof StreamContentionError ? 'contention' : 'failed';
+}
+
 /** The same commandId for anything but the same request. */
 const keyReused = () =>
   new DomainError(
@@ -60,6 +66,7 @@ export class CommandRunner {
     private readonly ids: IdSource,
     private readonly provenance: EventProvenance,
     private readonly cipher: PersonalDataCipher,
+    private readonly metrics: Metrics,
   ) {}
 
   /** The current state of another stream, for rules that span two (is this participant forgotten?). */
@@ -88,7 +95,8 @@ export class CommandRunner {
       if (earlier.fingerprint !== key.fingerprint || earlier.streamId !== streamId) throw keyReused();
       return { id: resultId, position: earlier.position };
     };
-    return this.locks.run(streamId, async () => {
+    const answered = this.metrics.command(commandType);
+    const handled = this.locks.run(streamId, async () => {
       // Before deciding: the first handling's effect may make the rules refuse the same request now.
       const earlier = await answeredBefore();
       if (earlier) return earlier;
@@ -114,10 +122,14 @@ export class CommandRunner {
         const metadata = this.provenance.metadataOf(context, { commandType, commandId: context.commandId, causationId: context.commandId });
         try {
           const stored = await encodeEvents(this.cipher, events, kind.schemas, () => this.ids.eventId(), metadata);
-          const result = await this.store.appendToStream(streamId, stored, {
-            expectedRevision: folded.revision ?? 'no_stream',
-            ...(key ? { idempotencyKey: key } : {}),
-          });
+          const appended = this.metrics.append();
+          const result = await this.store
+            .appendToStream(streamId, stored, { expectedRevision: folded.revision ?? 'no_stream', ...(key ? { idempotencyKey: key } : {}) })
+            .catch((error: unknown) => {
+              appended('refused');
+              throw error;
+            });
+          appended('stored');
           // A duplicate: another process handled this very request meanwhile, and its events are not these.
           if (result.duplicate) this.cache.delete(streamId);
           else this.remember(streamId, { state: events.reduce(kind.decider.evolve, folded.state), revision: result.nextExpectedRevision });
@@ -133,6 +145,11 @@ export class CommandRunner {
         }
       }
     });
+    handled.then(
+      () => answered('accepted'),
+      (error: unknown) => answered(outcomeLabelOf(error)),
+    );
+    return handled;
   }
 
   /** The command's events on this fold. On a fold just read from the store a refusal is final; on a cached fold it answers undefined, so the caller reads the stream and asks again. */

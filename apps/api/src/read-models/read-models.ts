@@ -1,27 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import {
-  accessProjection,
-  careProjection,
-  CollectionOf,
-  knowledgeProjection,
-  networksProjection,
-  ProjectionDefinition,
-  referralsProjection,
-  scopeProjection,
-} from '@kring/domain';
+import { CollectionOf, ProjectionDefinition, PROJECTIONS } from '@kring/domain';
 import { EventStore, SqlDriver } from '@kring/event-store';
 import { AsOfSnapshots, DocumentView, ProjectionEngine } from '@kring/projections';
 import { EVENT_STORE, SQL_DRIVER } from '../event-store/event-store.module';
 import { settingsFrom } from '../settings';
-
-export const PROJECTIONS: readonly ProjectionDefinition[] = [
-  networksProjection,
-  careProjection,
-  referralsProjection,
-  knowledgeProjection,
-  accessProjection,
-  scopeProjection,
-];
 
 /** The read side's door to the projections: read-your-writes waits, active tables, and "as of" replays. */
 @Injectable()
@@ -36,7 +18,13 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(SQL_DRIVER) private readonly sql: SqlDriver,
   ) {
     const logger = new Logger('Projections');
-    this.engine = new ProjectionEngine(store, sql, PROJECTIONS, { log: (message) => logger.log(message) });
+    // With KRING_PROJECTIONS=off a separate projector (apps/projector) builds the read models this replica reads.
+    const settings = settingsFrom();
+    this.engine = new ProjectionEngine(store, sql, PROJECTIONS, {
+      lead: settings.KRING_PROJECTIONS === 'on',
+      lockRetryMs: settings.KRING_LEADER_RETRY_MS,
+      log: (message) => logger.log(message),
+    });
     this.snapshots = new AsOfSnapshots(this.engine, store, sql);
   }
 

@@ -1,5 +1,5 @@
 import { applyEvents, asProjected, BusinessCalendar, type DocumentTables, handles, type IsoDate, type StoredEvent } from '@kring/domain';
-import { PROJECTIONS } from './read-models';
+import { PROJECTIONS } from '@kring/domain';
 
 /** Every read model's documents, by projection, then collection, in key order (removed documents left out). */
 export type ReadModelDocuments = Record<string, Record<string, Array<{ key: string; doc: unknown }>>>;
