@@ -4,7 +4,7 @@
  * A stamp beside the output records the newest source time that build saw.
  */
 const { spawnSync } = require('node:child_process');
-const { existsSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -17,22 +17,57 @@ function newestSource(path) {
   return readdirSync(path).reduce((newest, name) => Math.max(newest, newestSource(join(path, name))), 0);
 }
 
+/** Sleeps without returning to the event loop: this runs before the app exists. */
+const sleepSync = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Holds a lock (a directory: creating one is atomic) while `work` runs, so that processes started
+ * side by side (API replicas, a projector, test suites) never build into the same folder at once.
+ * A lock left by a build that was killed is taken over after ten minutes.
+ */
+function whileLocked(work) {
+  const lock = join(root, 'dist', '.build-lock');
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+      sleepSync(200);
+    }
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Builds `project` (a project of nest-cli.json) if needed; answers the path of its entry file, or exits with a sentence. */
 function built(project, entry) {
   const output = join(root, entry);
   const stamp = join(root, 'dist', `.built-${project}`);
   const sources = String(Math.max(...SOURCES.map((source) => newestSource(join(root, source)))));
-  if (existsSync(output) && existsSync(stamp) && readFileSync(stamp, 'utf8') === sources) return output;
-  process.stderr.write(`kring: building ${project} (sources changed since the last build)...\n`);
-  const build = spawnSync(process.execPath, [join(root, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build', project], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const upToDate = () => existsSync(output) && existsSync(stamp) && readFileSync(stamp, 'utf8') === sources;
+  if (upToDate()) return output;
+  const failure = whileLocked(() => {
+    // Another process may have built it while this one waited for the lock.
+    if (upToDate()) return undefined;
+    process.stderr.write(`kring: building ${project} (sources changed since the last build)...\n`);
+    const build = spawnSync(process.execPath, [join(root, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build', project], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (build.status !== 0) return build.error?.message ?? `exit ${build.status}`;
+    writeFileSync(stamp, sources);
+    return undefined;
   });
-  if (build.status !== 0) {
-    process.stderr.write(`kring: building ${project} failed (${build.error?.message ?? `exit ${build.status}`})\n`);
+  if (failure) {
+    process.stderr.write(`kring: building ${project} failed (${failure})\n`);
     process.exit(1);
   }
-  writeFileSync(stamp, sources);
   return output;
 }
 

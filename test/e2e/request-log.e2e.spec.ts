@@ -6,21 +6,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { graphqlClient, signToken, TEST_AUTH_SECRET, TEST_MASTER_KEY } from '../support/graphql-client';
 import { eventually } from '../support/eventually';
-
-const ROOT = join(__dirname, '../..');
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
+import { freePort, ROOT } from '../support/processes';
 
 describe('request log (production)', () => {
   let server: ChildProcess;

@@ -1,22 +1,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { EventStore, openEventStoreWithSql, SqlDriver } from '@kring/event-store';
-import { ProjectionEngine, tableOf } from '@kring/projections';
+import { EventStore, openEventStoreWithSql } from '@kring/event-store';
+import { ProjectionEngine } from '@kring/projections';
+import { dumpReadModels } from '../support/read-models';
 import { PROJECTIONS } from '@kring/domain';
 import { generateRealisticLog } from '../support/realistic-log';
 import { describeOn, FreshStore, pgliteTarget, postgresTarget, StoreTarget } from '../support/targets';
-
-/** Every table of every projection's active generation, as sorted rows: what "identical" compares. */
-async function dumpReadModels(engine: ProjectionEngine, sql: SqlDriver): Promise<Record<string, unknown[]>> {
-  const dump: Record<string, unknown[]> = {};
-  for (const projection of PROJECTIONS) {
-    const schema = engine.activeSchema(projection.name)!;
-    for (const collection of projection.collections) {
-      dump[`${projection.name}.${collection.name}`] = await sql.query(`SELECT * FROM ${tableOf(schema, collection.name)} ORDER BY key`);
-    }
-  }
-  return dump;
-}
 
 function crashTest(target: StoreTarget): void {
   describeOn(target, 'Projections survive a crash mid-catch-up', () => {
