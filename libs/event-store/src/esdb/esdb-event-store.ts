@@ -178,7 +178,8 @@ export class EventStoreDbEventStore implements EventStore {
     while (remaining > 0) {
       let read = 0;
       let last: Position | undefined;
-      for await (const { event } of this.client.readAll({ direction: FORWARDS, fromPosition: from, maxCount: batchSize })) {
+      // One more than the batch: a read from a position may include the event there, already handed over.
+      for await (const { event } of this.client.readAll({ direction: FORWARDS, fromPosition: from, maxCount: batchSize + 1 })) {
         read++;
         if (!event) continue;
         last = event.position;
@@ -190,7 +191,7 @@ export class EventStoreDbEventStore implements EventStore {
         yield recorded;
         if (--remaining === 0) return;
       }
-      if (read < batchSize || !last) return;
+      if (read <= batchSize || !last) return;
       from = last;
     }
   }
@@ -222,16 +223,16 @@ export class EventStoreDbEventStore implements EventStore {
             yield recorded;
             if (stopped) return;
           }
-          return;
         } catch (error) {
           if (stopped || store.closed) return;
           if (!isTransient(error)) throw error;
-          // A dropped connection or a new leader: resume after the last event handed over.
-          caughtUp = false;
-          await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt++)));
         } finally {
           await subscription.unsubscribe().catch(() => undefined);
         }
+        if (stopped || store.closed) return;
+        // A dropped connection, a new leader, or a node ending it on shutdown: resume after the last event handed over.
+        caughtUp = false;
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt++)));
       }
     }
 
@@ -433,7 +434,12 @@ export class EventStoreDbEventStore implements EventStore {
       throw error;
     }
     const answer = { nextExpectedRevision: result.nextExpectedRevision.toString(), position: result.position.toString() };
-    await this.client.appendToStream(keyStream, jsonEvent({ type: KEY_ANSWERED, data: answer }), { expectedRevision: claimRevision });
+    try {
+      await this.client.appendToStream(keyStream, jsonEvent({ type: KEY_ANSWERED, data: answer }), { expectedRevision: claimRevision });
+    } catch (error) {
+      // Another process finished the same claim and answered it first: the events are stored either way.
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+    }
     return result;
   }
 
@@ -488,7 +494,7 @@ export class EventStoreDbEventStore implements EventStore {
       for await (const { event } of this.client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: DEFAULT_BATCH })) {
         read++;
         if (!event) continue;
-        // Reading backwards from a position starts at the event before it: no event is seen twice.
+        // Should a read from a position include the event there, that event is only checked twice.
         last = event.position;
         if (isKringEvent(event) && matches(event)) return this.toRecorded(event);
       }
@@ -514,6 +520,9 @@ export class EventStoreDbEventStore implements EventStore {
         if (event) yield event;
         if (reachedHead || (event && packPosition(event.position) >= head)) return;
       }
+    } catch (error) {
+      // Ending the subscription at the head may surface as its cancellation.
+      if (!reachedHead) throw error;
     } finally {
       await subscription.unsubscribe().catch(() => undefined);
     }
