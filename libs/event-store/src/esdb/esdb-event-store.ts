@@ -12,7 +12,6 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
-  type AllStreamSubscription,
   type Position,
 } from '@eventstore/db-client';
 import {
@@ -38,13 +37,14 @@ import {
 } from '../event-store';
 import { StoredEventPayload, validateAppend } from '../append-validation';
 import { Upcasters } from '../upcasting';
+import { followResuming, SubscriptionAttempt } from './resuming-follow';
 import {
-  backoffMs,
   chainLink,
   derivedEventId,
   EsdbRecorded,
   eventTypesRegex,
   isKringEvent,
+  isTransient,
   keyStreamOf,
   packPosition,
   toEsdbMetadata,
@@ -73,12 +73,6 @@ interface KeyState {
   revision?: bigint;
   claim?: KeyClaim & { claimedAt: Date };
   answer?: { nextExpectedRevision: bigint; position: bigint };
-}
-
-/** Connection failures and leader changes: worth resubscribing after; anything else is a fault to report. */
-function isTransient(error: unknown): boolean {
-  const type = (error as { type?: string }).type;
-  return ['unavailable', 'not-leader', 'deadline-exceeded', 'cancelled', 'timeout', 'unknown'].includes(type ?? '');
 }
 
 /**
@@ -197,46 +191,30 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): LogSubscription {
-    const store = this;
-    const regex = eventTypesRegex(options.eventTypes);
+    const filter = eventTypeFilter({ regex: eventTypesRegex(options.eventTypes) });
     let stopped = false;
     let caughtUp = false;
-    let current: AllStreamSubscription | undefined;
-
-    async function* follow(): AsyncGenerator<RecordedEvent> {
-      let after = options.after ?? 0n;
-      for (let attempt = 0; !stopped && !store.closed;) {
-        const subscription = store.client.subscribeToAll({
-          fromPosition: after === 0n ? START : unpackPosition(after),
-          filter: eventTypeFilter({ regex }),
-        });
-        current = subscription;
-        subscription.on('caughtUp', () => (caughtUp = true)).on('fellBehind', () => (caughtUp = false));
-        try {
-          for await (const { event } of subscription) {
-            attempt = 0;
-            if (!event || !isKringEvent(event)) continue;
-            const recorded = store.toRecorded(event);
-            // Resubscribing from the last event handed over must not hand it over again.
-            if (recorded.position <= after) continue;
-            after = recorded.position;
-            yield recorded;
-            if (stopped) return;
-          }
-        } catch (error) {
-          if (stopped || store.closed) return;
-          if (!isTransient(error)) throw error;
-        } finally {
-          await subscription.unsubscribe().catch(() => undefined);
-        }
-        if (stopped || store.closed) return;
-        // A dropped connection, a new leader, or a node ending it on shutdown: resume after the last event handed over.
+    let current: SubscriptionAttempt | undefined;
+    const open = (after: bigint): SubscriptionAttempt => {
+      const subscription = this.client.subscribeToAll({ fromPosition: after === 0n ? START : unpackPosition(after), filter });
+      subscription.on('caughtUp', () => (caughtUp = true)).on('fellBehind', () => (caughtUp = false));
+      const store = this;
+      return {
+        async *[Symbol.asyncIterator]() {
+          for await (const { event } of subscription) yield event && isKringEvent(event) ? store.toRecorded(event) : undefined;
+        },
+        unsubscribe: () => subscription.unsubscribe(),
+      };
+    };
+    const iterator = followResuming(open, options.after ?? 0n, {
+      stopped: () => stopped || this.closed,
+      transient: isTransient,
+      attempting: (attempt) => {
+        current = attempt;
         caughtUp = false;
-        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt++)));
-      }
-    }
-
-    const iterator = follow();
+      },
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
     const subscription: LogSubscription = {
       [Symbol.asyncIterator]: () => iterator,
       get caughtUp() {
@@ -244,7 +222,7 @@ export class EventStoreDbEventStore implements EventStore {
       },
       close: async () => {
         stopped = true;
-        store.subscriptions.delete(subscription);
+        this.subscriptions.delete(subscription);
         await current?.unsubscribe().catch(() => undefined);
       },
     };

@@ -6,6 +6,7 @@ import {
   eventTypesRegex,
   fromEsdbMetadata,
   isKringEvent,
+  isTransient,
   keyStreamOf,
   OFFSET_BITS,
   packPosition,
@@ -148,6 +149,12 @@ describe('EventStoreDB mapping', () => {
     expect(chainLink('0'.repeat(64), event)).toBe(link);
     expect(chainLink('1'.repeat(64), event)).not.toBe(link);
     expect(chainLink('0'.repeat(64), { ...event, data: { n: 2 } })).not.toBe(link);
+  });
+
+  it("resubscribes after the client's connection errors, not after a refusal", () => {
+    expect(['unavailable', 'not-leader', 'deadline-exceeded'].every((type) => isTransient({ type }))).toBe(true);
+    expect(isTransient({ type: 'access-denied' })).toBe(false);
+    expect(isTransient(new TypeError('bug'))).toBe(false);
   });
 
   it('backs off from 100 ms, doubling, to at most 5 s', () => {

@@ -167,6 +167,15 @@ export function chainLink(previousHash: string, event: RecordedEvent): string {
   return createHash('sha256').update(previousHash).update(digest).digest('hex');
 }
 
+/**
+ * The client's errors worth resubscribing after: a dropped or refused connection, a follower where a
+ * leader was needed, a deadline. Anything else (access denied, a bad request) ends the follow.
+ */
+export function isTransient(error: unknown): boolean {
+  const type = (error as { type?: string } | undefined)?.type;
+  return ['unavailable', 'not-leader', 'deadline-exceeded', 'cancelled', 'timeout', 'unknown'].includes(type ?? '');
+}
+
 /** Time to wait before the next attempt to resubscribe: doubling from 100 ms, at most 5 s. */
 export function backoffMs(attempt: number): number {
   return Math.min(5000, 100 * 2 ** Math.max(0, attempt));
