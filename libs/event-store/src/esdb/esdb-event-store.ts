@@ -147,18 +147,33 @@ export class EventStoreDbEventStore implements EventStore {
     return forgotten;
   }
 
+  /** In bounded batches, as `$all`. */
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
     const backwards = options.direction === 'backwards';
-    const read = this.client.readStream(streamId, {
-      direction: backwards ? BACKWARDS : FORWARDS,
-      fromRevision: options.fromRevision ?? (backwards ? END : START),
-      ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
-    });
-    try {
-      for await (const resolved of read) if (resolved.event) yield this.toRecorded(resolved.event);
-    } catch (error) {
-      if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return;
-      throw error;
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    let from: bigint | typeof START | typeof END = options.fromRevision ?? (backwards ? END : START);
+    while (remaining > 0) {
+      const limit = Math.min(remaining, DEFAULT_BATCH);
+      let read = 0;
+      let last: bigint | undefined;
+      try {
+        for await (const { event } of this.client.readStream(streamId, {
+          direction: backwards ? BACKWARDS : FORWARDS,
+          fromRevision: from,
+          maxCount: limit,
+        })) {
+          read++;
+          if (!event) continue;
+          last = event.revision;
+          yield this.toRecorded(event);
+        }
+      } catch (error) {
+        if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return;
+        throw error;
+      }
+      if (read < limit || last === undefined || (backwards && last === 0n)) return;
+      remaining -= read;
+      from = backwards ? last - 1n : last + 1n;
     }
   }
 
