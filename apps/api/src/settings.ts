@@ -3,6 +3,8 @@
  * at once before anything opens (main.ts), then served by @nestjs/config's ConfigService. A bad value
  * ends the start with one sentence naming the setting and the form it takes.
  */
+// The mapping alone: the settings are checked before the store's drivers are loaded.
+import { esdbHostsOf } from '@kring/event-store/esdb/esdb-mapping';
 import { z } from 'zod';
 
 /** A setting with a value Kring cannot use; its message is the one sentence a person reads. */
@@ -42,10 +44,13 @@ const SETTINGS = {
   HOST: { ...text('an address to listen on, e.g. 0.0.0.0 or 127.0.0.1'), fallback: '0.0.0.0' },
   KRING_DATA_DIR: text('a directory for the embedded store (default ./data)'),
   KRING_DATABASE_URL: urlOf(['postgres:', 'postgresql:'], 'a PostgreSQL URL such as postgres://user@127.0.0.1:5432/kring'),
-  KRING_EVENT_STORE: urlOf(
-    ['esdb:', 'esdb+discover:', 'postgres:', 'postgresql:'],
-    'an EventStoreDB URL such as esdb://127.0.0.1:2113?tls=false, or a PostgreSQL URL',
-  ),
+  KRING_EVENT_STORE: {
+    // An EventStoreDB cluster's connection string lists several hosts: no URL a URL parser accepts.
+    schema: z
+      .string()
+      .refine((value) => esdbHostsOf(value) !== undefined || urlOf(['postgres:', 'postgresql:'], '').schema.safeParse(value).success),
+    form: 'an EventStoreDB connection string such as esdb://127.0.0.1:2113?tls=false (a cluster: esdb://a:2113,b:2113,c:2113?tls=false), or a PostgreSQL URL',
+  },
   KRING_PROJECTIONS: { ...onOrOff, fallback: 'on' as const },
   KRING_LEADER_RETRY_MS: { ...wholeNumber(100, 600_000, 'milliseconds'), fallback: 2000 },
   KRING_AUTH_SECRET: { ...atLeast(16, 'a shared HS256 secret'), secret: true },

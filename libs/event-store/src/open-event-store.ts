@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { EventStore } from './event-store';
 import { EventStoreDbEventStore } from './esdb/esdb-event-store';
+import { esdbHostsOf } from './esdb/esdb-mapping';
 import { PgliteDriver } from './pglite/pglite-driver';
 import { PostgresDriver } from './postgres/postgres-driver';
 import { SqlEventStore } from './sql/sql-event-store';
@@ -16,8 +17,6 @@ export type EventStoreConfig = (
   | { adapter: 'eventstoredb'; connectionString: string; readModels: SqlConfig }
 ) & { upcasters?: readonly Upcaster[] };
 
-const ESDB_PROTOCOLS = ['esdb:', 'esdb+discover:'];
-
 /**
  * The log: KRING_EVENT_STORE (esdb://… for EventStoreDB, postgres://… for PostgreSQL), else
  * KRING_DATABASE_URL, else the embedded store in KRING_DATA_DIR (default ./data). The read models:
@@ -28,7 +27,7 @@ export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv = process.env): E
   const database = env.KRING_DATABASE_URL?.trim();
   const dataDir = resolve(env.KRING_DATA_DIR?.trim() || './data');
   const readModels: SqlConfig = database ? { adapter: 'postgres', connectionString: database } : { adapter: 'pglite', dataDir };
-  if (log && ESDB_PROTOCOLS.includes(new URL(log).protocol)) return { adapter: 'eventstoredb', connectionString: log, readModels };
+  if (log && esdbHostsOf(log)) return { adapter: 'eventstoredb', connectionString: log, readModels };
   if (log) return { adapter: 'postgres', connectionString: log, ...(database && database !== log ? { readModels } : {}) };
   if (database) return { adapter: 'postgres', connectionString: database };
   return { adapter: 'pglite', dataDir };
@@ -44,7 +43,7 @@ export function describeEventStoreConfig(config: EventStoreConfig): string {
   if (config.adapter === 'pglite') return describeSql(config);
   if (config.adapter === 'postgres')
     return describeSql(config) + (config.readModels ? `; read models: ${describeSql(config.readModels)}` : '');
-  return `EventStoreDB at ${new URL(config.connectionString).host}; read models: ${describeSql(config.readModels)}`;
+  return `EventStoreDB at ${esdbHostsOf(config.connectionString)}; read models: ${describeSql(config.readModels)}`;
 }
 
 export async function openSqlDriver(config: SqlConfig): Promise<SqlDriver> {

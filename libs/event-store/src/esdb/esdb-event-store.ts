@@ -41,6 +41,7 @@ import { followResuming, SubscriptionAttempt } from './resuming-follow';
 import {
   chainLink,
   derivedEventId,
+  esdbHostsOf,
   EsdbRecorded,
   eventTypesRegex,
   isKringEvent,
@@ -102,7 +103,7 @@ export class EventStoreDbEventStore implements EventStore {
       for await (const _ of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) break;
     } catch (error) {
       await client.dispose();
-      throw new Error(`EventStoreDB at ${new URL(connectionString).host} cannot be read: ${(error as Error).message}`);
+      throw new Error(`EventStoreDB at ${esdbHostsOf(connectionString)} cannot be read: ${(error as Error).message}`);
     }
     return new EventStoreDbEventStore(client, upcasters);
   }

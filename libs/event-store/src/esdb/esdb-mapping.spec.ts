@@ -3,6 +3,7 @@ import {
   backoffMs,
   chainLink,
   derivedEventId,
+  esdbHostsOf,
   eventTypesRegex,
   fromEsdbMetadata,
   isKringEvent,
@@ -123,6 +124,14 @@ describe('EventStoreDB mapping', () => {
       expect(all.test('MeetingHeld')).toBe(true);
       expect(all.test('$metadata')).toBe(false);
     });
+  });
+
+  it('reads the hosts of a connection string, a cluster too, without credentials', () => {
+    expect(esdbHostsOf('esdb://127.0.0.1:2113?tls=false')).toBe('127.0.0.1:2113');
+    expect(esdbHostsOf('esdb://admin:changeit@esdb-1:2113,esdb-2:2113,esdb-3:2113?tls=false')).toBe('esdb-1:2113,esdb-2:2113,esdb-3:2113');
+    expect(esdbHostsOf('esdb+discover://cluster.example:2113')).toBe('cluster.example:2113');
+    expect(esdbHostsOf('postgres://db:5432/kring')).toBeUndefined();
+    expect(esdbHostsOf('esdb://')).toBeUndefined();
   });
 
   it('derives the same UUID for the same claim and index, another for another', () => {

@@ -6,6 +6,15 @@ import { createHash } from 'node:crypto';
 import type { EventMetadata, ExpectedRevision, JsonObject, RecordedEvent } from '../event-store';
 import { WrongExpectedRevisionError } from '../event-store';
 
+/**
+ * The hosts of an EventStoreDB connection string (`esdb://` or `esdb+discover://`, a cluster listing
+ * several: `esdb://a:2113,b:2113?tls=false`), which is no WHATWG URL; undefined when it is not one.
+ * Credentials are left out: the answer goes into logs.
+ */
+export function esdbHostsOf(connectionString: string): string | undefined {
+  return /^esdb(?:\+discover)?:\/\/(?:[^@/?]*@)?([^/?@]+)(?:[/?].*)?$/i.exec(connectionString.trim())?.[1];
+}
+
 /** An EventStoreDB position in the transaction file: the transaction's commit position and the event's own prepare position. */
 export interface EsdbPosition {
   commit: bigint;
