@@ -58,8 +58,8 @@ describe('docker-compose.yml', () => {
       for (const node of ['esdb-1', 'esdb-2', 'esdb-3']) {
         expect(services[node].profiles).toEqual(['cluster']);
         expect(services[node].environment).toMatchObject({
-          EVENTSTORE_CLUSTER_SIZE: '3',
-          EVENTSTORE_GOSSIP_SEED: 'esdb-1:2113,esdb-2:2113,esdb-3:2113',
+          KURRENTDB_CLUSTER_SIZE: '3',
+          KURRENTDB_GOSSIP_SEED: 'esdb-1:2113,esdb-2:2113,esdb-3:2113',
         });
       }
       expect(services.eventstoredb.profiles).toBeUndefined();

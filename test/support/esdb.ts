@@ -1,7 +1,7 @@
 import type { StartedTestContainer } from 'testcontainers';
 
 /** KurrentDB (EventStoreDB's current name) in its insecure single-node form, the one testcontainers starts. */
-export const ESDB_IMAGE = 'docker.kurrent.io/kurrent-latest/kurrentdb:25.0';
+export const ESDB_IMAGE = 'kurrentplatform/kurrentdb:26.1.1';
 const HTTP_PORT = 2113;
 
 /**
@@ -21,7 +21,7 @@ export async function eventStoreDbForTests(): Promise<{ url: string; container?:
     };
   }
   const container = await new GenericContainer(ESDB_IMAGE)
-    .withEnvironment({ EVENTSTORE_INSECURE: 'true', EVENTSTORE_MEM_DB: 'true', EVENTSTORE_RUN_PROJECTIONS: 'None' })
+    .withEnvironment({ KURRENTDB_INSECURE: 'true', KURRENTDB_MEM_DB: 'true', KURRENTDB_RUN_PROJECTIONS: 'None' })
     .withExposedPorts(HTTP_PORT)
     .withWaitStrategy(Wait.forHttp('/health/live', HTTP_PORT).forStatusCode(204))
     .withStartupTimeout(120_000)
