@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { settingsFrom, unknownSettings } from '../../apps/api/src/settings';
+import { SettingsError, settingsFrom, unknownSettings } from '../../apps/api/src/settings';
 
 const TSX = join(__dirname, '../../node_modules/.bin/tsx');
 const MAIN = join(__dirname, '../../apps/api/src/main.ts');
@@ -57,6 +57,18 @@ describe('settings', () => {
     ],
   ])('refuses %j with one sentence naming the setting and its form', (env, message) => {
     expect(() => settingsFrom(env)).toThrow(message);
+  });
+
+  it('refuses replicas without projections where no projector can write the read models', () => {
+    expect(() => settingsFrom({ KRING_PROJECTIONS: 'off' })).toThrow(
+      new SettingsError(
+        'KRING_PROJECTIONS=off needs the read models in a PostgreSQL a projector writes to (KRING_DATABASE_URL); on the embedded store the API builds them itself',
+      ),
+    );
+    expect(settingsFrom({ KRING_PROJECTIONS: 'off', KRING_DATABASE_URL: 'postgres://db/kring' }).KRING_PROJECTIONS).toBe('off');
+    expect(settingsFrom({ KRING_PROJECTIONS: 'off', KRING_EVENT_STORE: 'postgres://db/kring' }).KRING_PROJECTIONS).toBe('off');
+    expect(() => settingsFrom({ KRING_EVENT_STORE: 'esdb://a:2113,b:2113?tls=false' })).not.toThrow();
+    expect(() => settingsFrom({ KRING_EVENT_STORE: 'mysql://db' })).toThrow(/KRING_EVENT_STORE must be an EventStoreDB connection string/);
   });
 
   it('names a KRING_ variable that is no setting, with the setting it probably meant', () => {

@@ -94,13 +94,23 @@ const SCHEMA = z.object(
 /** The settings in `env`, checked; throws SettingsError naming the first that is not of its form. */
 export function settingsFrom(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = SCHEMA.safeParse(env);
-  if (parsed.success) return parsed.data as Settings;
+  if (parsed.success) return checkedTogether(parsed.data as Settings);
   const name = String(parsed.error.issues[0].path[0]) as keyof Definitions;
   const definition: Rule<unknown> = SETTINGS[name];
   const raw = env[name]?.trim() ?? '';
   // A password in a URL is masked; a secret is only counted.
   const given = definition.secret ? `the ${raw.length} characters given` : `"${raw.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@')}"`;
   throw new SettingsError(`${name} must be ${definition.form}, not ${given}`);
+}
+
+/** Rules that span settings. */
+function checkedTogether(settings: Settings): Settings {
+  const sharedReadModels = settings.KRING_DATABASE_URL !== undefined || (settings.KRING_EVENT_STORE?.startsWith('postgres') ?? false);
+  if (settings.KRING_PROJECTIONS === 'off' && !sharedReadModels)
+    throw new SettingsError(
+      'KRING_PROJECTIONS=off needs the read models in a PostgreSQL a projector writes to (KRING_DATABASE_URL); on the embedded store the API builds them itself',
+    );
+  return settings;
 }
 
 /** A sentence for each KRING_* name that is no setting (a typo is otherwise silently ignored). */
