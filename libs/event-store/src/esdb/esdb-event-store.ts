@@ -72,7 +72,7 @@ interface KeyClaim {
 interface KeyState {
   /** Revision of the key stream's last event, or undefined when it has none. */
   revision?: bigint;
-  claim?: KeyClaim & { claimedAt: Date };
+  claim?: KeyClaim;
   answer?: { nextExpectedRevision: bigint; position: bigint };
 }
 
@@ -195,7 +195,7 @@ export class EventStoreDbEventStore implements EventStore {
         last = event.position;
         if (!isKringEvent(event) || (types && !types.has(event.type))) continue;
         const recorded = this.toRecorded(event);
-        // A read from a position starts at the event there: Kring's `after` is exclusive.
+        // Kring's `after` is exclusive: the event at that position, if the read starts there, was handed over.
         if (recorded.position <= after) continue;
         after = recorded.position;
         yield recorded;
@@ -453,7 +453,7 @@ export class EventStoreDbEventStore implements EventStore {
       const event = resolved.event!;
       state.revision = event.revision;
       const data = event.data as JsonObject;
-      if (event.type === KEY_CLAIMED) state.claim = { ...(data as unknown as KeyClaim), claimedAt: event.created };
+      if (event.type === KEY_CLAIMED) state.claim = data as unknown as KeyClaim;
       if (event.type === KEY_ANSWERED && state.claim)
         state.answer = { nextExpectedRevision: BigInt(data.nextExpectedRevision as string), position: BigInt(data.position as string) };
       if (event.type === KEY_FORGOTTEN) {
