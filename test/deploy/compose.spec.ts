@@ -67,7 +67,7 @@ describe('docker-compose.yml', () => {
       // The API replicas and the projector: one image built from the repository's Dockerfile.
       const kring = ['api-1', 'api-2', 'projector', 'projector-standby'].map((name) => services[name]);
       for (const service of kring) {
-        expect(service.build).toBeDefined();
+        expect(service.build).toEqual({ context: ROOT });
         expect(service.environment).toMatchObject({
           KRING_EVENT_STORE: 'esdb://eventstoredb:2113?tls=false',
           KRING_DATABASE_URL: 'postgres://kring:kring@postgres:5432/kring',

@@ -24,12 +24,13 @@ const LEADER_RETRY_MS = 500;
 const TAKEOVER_LIMIT_MS = 5_000;
 
 interface ProjectorHealth {
-  projections: Array<{ name: string; checkpoint: string; leading: boolean }>;
+  projections: Record<string, { checkpoint: string; leading: boolean }>;
 }
 
 const health = async (projector: KringProcess): Promise<ProjectorHealth> =>
   (await fetch(`${projector.url}/health`)).json() as Promise<ProjectorHealth>;
-const leadsAll = async (projector: KringProcess) => (await health(projector)).projections.every((projection) => projection.leading);
+const leadsAll = async (projector: KringProcess) =>
+  Object.values((await health(projector)).projections).every((projection) => projection.leading);
 
 /** One acknowledged joinNetwork: the member the read models must show, and the position its API answered. */
 interface Acknowledged {
@@ -69,7 +70,7 @@ describeOn(postgresTarget, 'Scale-out: two projectors and two API replicas on Po
     await eventually('the first projector leads every projection', () => leadsAll(leader), 30_000);
     const standby = await startKringProcess('bin/projector.js', env);
     running.push(standby);
-    expect((await health(standby)).projections.some((projection) => projection.leading)).toBe(false);
+    expect(Object.values((await health(standby)).projections).some((projection) => projection.leading)).toBe(false);
     const apis = await Promise.all([0, 1].map(() => startKringProcess('bin/start.js', { ...env, KRING_PROJECTIONS: 'off' })));
     running.push(...apis);
     const clients = apis.map((api) => graphqlClient(api.url));

@@ -94,10 +94,3 @@ export function itUnless(reason: string | undefined): (title: string, test: () =
     ? (title, test, timeout) => it(title, test, timeout)
     : (title, test, timeout) => it.skip(`${title} (skipped: ${reason})`, test, timeout);
 }
-
-/** describe(), or describe.skip() with the reason in its title, as itUnless. */
-export function describeUnless(reason: string | undefined): (title: string, body: () => void) => void {
-  return reason === undefined
-    ? (title, body) => describe(title, body)
-    : (title, body) => describe.skip(`${title} (skipped: ${reason})`, body);
-}

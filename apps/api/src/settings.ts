@@ -3,8 +3,9 @@
  * at once before anything opens (main.ts), then served by @nestjs/config's ConfigService. A bad value
  * ends the start with one sentence naming the setting and the form it takes.
  */
-// The mapping alone: the settings are checked before the store's drivers are loaded.
+// These two alone: the settings are checked before the store's drivers are loaded.
 import { esdbHostsOf } from '@kring/event-store/esdb/esdb-mapping';
+import { eventStoreConfigFromEnv, readModelsOf } from '@kring/event-store/store-config';
 import { z } from 'zod';
 
 /** A setting with a value Kring cannot use; its message is the one sentence a person reads. */
@@ -37,18 +38,17 @@ const urlOf = (protocols: readonly string[], form: string): Rule<string> => ({
   schema: z.string().refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol)),
   form,
 });
+const postgresUrl = urlOf(['postgres:', 'postgresql:'], 'a PostgreSQL URL such as postgres://user@127.0.0.1:5432/kring');
 
 /** Each setting: its rule and, where it has one, its default. */
 const SETTINGS = {
   PORT: { ...wholeNumber(1, 65_535), fallback: 3000 },
   HOST: { ...text('an address to listen on, e.g. 0.0.0.0 or 127.0.0.1'), fallback: '0.0.0.0' },
   KRING_DATA_DIR: text('a directory for the embedded store (default ./data)'),
-  KRING_DATABASE_URL: urlOf(['postgres:', 'postgresql:'], 'a PostgreSQL URL such as postgres://user@127.0.0.1:5432/kring'),
+  KRING_DATABASE_URL: postgresUrl,
   KRING_EVENT_STORE: {
     // An EventStoreDB cluster's connection string lists several hosts: no URL a URL parser accepts.
-    schema: z
-      .string()
-      .refine((value) => esdbHostsOf(value) !== undefined || urlOf(['postgres:', 'postgresql:'], '').schema.safeParse(value).success),
+    schema: z.string().refine((value) => esdbHostsOf(value) !== undefined || postgresUrl.schema.safeParse(value).success),
     form: 'an EventStoreDB connection string such as esdb://127.0.0.1:2113?tls=false (a cluster: esdb://a:2113,b:2113,c:2113?tls=false), or a PostgreSQL URL',
   },
   KRING_PROJECTIONS: { ...onOrOff, fallback: 'on' as const },
@@ -94,7 +94,7 @@ const SCHEMA = z.object(
 /** The settings in `env`, checked; throws SettingsError naming the first that is not of its form. */
 export function settingsFrom(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = SCHEMA.safeParse(env);
-  if (parsed.success) return checkedTogether(parsed.data as Settings);
+  if (parsed.success) return checkedTogether(parsed.data as Settings, env);
   const name = String(parsed.error.issues[0].path[0]) as keyof Definitions;
   const definition: Rule<unknown> = SETTINGS[name];
   const raw = env[name]?.trim() ?? '';
@@ -104,9 +104,8 @@ export function settingsFrom(env: NodeJS.ProcessEnv = process.env): Settings {
 }
 
 /** Rules that span settings. */
-function checkedTogether(settings: Settings): Settings {
-  const sharedReadModels = settings.KRING_DATABASE_URL !== undefined || (settings.KRING_EVENT_STORE?.startsWith('postgres') ?? false);
-  if (settings.KRING_PROJECTIONS === 'off' && !sharedReadModels)
+function checkedTogether(settings: Settings, env: NodeJS.ProcessEnv): Settings {
+  if (settings.KRING_PROJECTIONS === 'off' && readModelsOf(eventStoreConfigFromEnv(env)).adapter === 'pglite')
     throw new SettingsError(
       'KRING_PROJECTIONS=off needs the read models in a PostgreSQL a projector writes to (KRING_DATABASE_URL); on the embedded store the API builds them itself',
     );

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { PROJECTIONS } from '@kring/domain';
-import { describeEventStoreConfig, eventStoreConfigFromEnv, openEventStoreWithSql } from '@kring/event-store';
+import { describeEventStoreConfig, eventStoreConfigFromEnv, openEventStoreWithSql, readModelsOf } from '@kring/event-store';
 import { ProjectionEngine, registerProjectionMetrics } from '@kring/projections';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const settings = settingsFrom(process.env);
   for (const warning of unknownSettings(process.env)) log.warn(warning);
   const config = eventStoreConfigFromEnv();
-  if (config.adapter === 'pglite')
+  if (readModelsOf(config).adapter === 'pglite')
     throw new SettingsError(
       'the projector needs read models in PostgreSQL (KRING_DATABASE_URL): on the embedded store the API projects in its own process',
     );
@@ -64,13 +64,7 @@ function serve(registry: Registry, engine: ProjectionEngine): Server {
       return;
     }
     if (request.url === '/health') {
-      const projections = engine.status().map(({ name, checkpoint, leading, failing }) => ({
-        name,
-        checkpoint: checkpoint.toString(),
-        leading,
-        ...(failing ? { failing: { message: failing.message, since: failing.since.toISOString() } } : {}),
-      }));
-      return reply(200, 'application/json', JSON.stringify({ status: 'ok', projections }));
+      return reply(200, 'application/json', JSON.stringify({ status: 'ok', projections: engine.statusReport() }));
     }
     reply(404, 'text/plain', 'not found: /health and /metrics are served here\n');
   });

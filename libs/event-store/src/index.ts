@@ -1,6 +1,7 @@
 export * from './event-store';
 export * from './upcasting';
 export * from './open-event-store';
+export * from './store-config';
 export { DataDirLockedError } from './pglite/data-dir-lock';
 export type { ReservedSession, SqlDriver, SqlSession } from './sql/sql-driver';
 export { migrate, type Migration } from './sql/migrations';

@@ -147,6 +147,20 @@ export class ProjectionEngine {
     }));
   }
 
+  /** status() as JSON for a health answer: by projection name, positions as strings, times in ISO 8601. */
+  statusReport(): Record<string, { checkpoint: string; leading: boolean; failing?: { message: string; since: string } }> {
+    return Object.fromEntries(
+      this.status().map(({ name, checkpoint, leading, failing }) => [
+        name,
+        {
+          checkpoint: checkpoint.toString(),
+          leading,
+          ...(failing ? { failing: { message: failing.message, since: failing.since.toISOString() } } : {}),
+        },
+      ]),
+    );
+  }
+
   /** Called with the events of each committed batch of an active generation: the hook for live updates. */
   onProjected(listener: ProjectedListener): () => void {
     this.listeners.add(listener);

@@ -34,16 +34,7 @@ export class ReadModelsHealthIndicator {
   ) {}
 
   check(key: string) {
-    const projections = Object.fromEntries(
-      this.readModels.engine.status().map(({ name, checkpoint, failing }) => [
-        name,
-        {
-          checkpoint: checkpoint.toString(),
-          ...(failing ? { failing: { message: failing.message, since: failing.since.toISOString() } } : {}),
-        },
-      ]),
-    );
-    return this.health.check(key).up({ projections });
+    return this.health.check(key).up({ projections: this.readModels.engine.statusReport() });
   }
 }
 

@@ -25,7 +25,6 @@ import {
   IdempotencyKeyReusedError,
   IntegrityReport,
   InvalidAppendError,
-  JsonObject,
   LogSubscription,
   NewEvent,
   ReadAllOptions,
@@ -354,7 +353,7 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  /** The stored answer when every id is in `events` (consecutive, in order), a conflict when only some are. */
+  /** The stored answer when every id is in `events`, a conflict when only some are; and the newest revision seen. */
   private async storedIds(
     streamId: string,
     ids: string[],
@@ -449,10 +448,9 @@ export class EventStoreDbEventStore implements EventStore {
 
   private async keyState(key: string): Promise<KeyState> {
     const state: KeyState = {};
-    for await (const resolved of this.readRaw(keyStreamOf(key))) {
-      const event = resolved.event!;
-      state.revision = event.revision;
-      const data = event.data as JsonObject;
+    for await (const event of this.readStream(keyStreamOf(key))) {
+      state.revision = event.streamRevision;
+      const { data } = event;
       if (event.type === KEY_CLAIMED) state.claim = data as unknown as KeyClaim;
       if (event.type === KEY_ANSWERED && state.claim)
         state.answer = { nextExpectedRevision: BigInt(data.nextExpectedRevision as string), position: BigInt(data.position as string) };
@@ -462,15 +460,6 @@ export class EventStoreDbEventStore implements EventStore {
       }
     }
     return state;
-  }
-
-  private async *readRaw(streamId: string): AsyncGenerator<{ event?: EsdbRecorded }> {
-    try {
-      yield* this.client.readStream(streamId, { direction: FORWARDS, fromRevision: START });
-    } catch (error) {
-      if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return;
-      throw error;
-    }
   }
 
   /** The position of one revision of a stream: EventStoreDB's append answer does not name the last event's own position. */

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { describeEventStoreConfig, eventStoreConfigFromEnv } from './open-event-store';
+import { describeEventStoreConfig, eventStoreConfigFromEnv, readModelsOf } from './store-config';
 
 describe('choosing the log and the read models from the environment', () => {
   const pg = 'postgres://kring@db:5432/kring';
@@ -35,6 +35,12 @@ describe('choosing the log and the read models from the environment', () => {
       connectionString: other,
       readModels: { adapter: 'postgres', connectionString: pg },
     });
+  });
+
+  it('names the read models beside an SQL log, or apart from it', () => {
+    expect(readModelsOf(eventStoreConfigFromEnv({ KRING_DATA_DIR: '/var/kring' }))).toEqual({ adapter: 'pglite', dataDir: '/var/kring' });
+    expect(readModelsOf(eventStoreConfigFromEnv({ KRING_DATABASE_URL: pg }))).toEqual({ adapter: 'postgres', connectionString: pg });
+    expect(readModelsOf(eventStoreConfigFromEnv({ KRING_EVENT_STORE: esdb }))).toEqual({ adapter: 'pglite', dataDir: resolve('./data') });
   });
 
   it('says where each lives, without credentials', () => {
