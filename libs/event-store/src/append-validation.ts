@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventMetadata, ExpectedRevision, InvalidAppendError, JsonObject, NewEvent } from './event-store';
+import { AppendOptions, EventMetadata, ExpectedRevision, IdempotencyKey, InvalidAppendError, JsonObject, NewEvent } from './event-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -12,8 +12,22 @@ export interface StoredEventPayload {
   metadata: EventMetadata;
 }
 
+/** An append as every adapter takes it, checked: its events, its expected revision ('any' unless given) and its key. */
+export interface ValidAppend {
+  payload: StoredEventPayload[];
+  expected: ExpectedRevision;
+  key?: IdempotencyKey;
+}
+
 /** Refuses a malformed append before anything reaches the database. */
-export function validateAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): StoredEventPayload[] {
+export function validateAppend(streamId: string, events: readonly NewEvent[], options: AppendOptions): ValidAppend {
+  const expected = options.expectedRevision ?? 'any';
+  const key = options.idempotencyKey;
+  if (key && (!key.key || !key.fingerprint)) throw new InvalidAppendError('an idempotency key needs a key and a fingerprint');
+  return { payload: validEvents(streamId, events, expected), expected, key };
+}
+
+function validEvents(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): StoredEventPayload[] {
   if (typeof streamId !== 'string' || streamId.trim() === '') throw new InvalidAppendError('streamId must be a non-empty string');
   if (typeof expected === 'bigint' ? expected < 0n : !['any', 'no_stream', 'stream_exists'].includes(expected)) {
     throw new InvalidAppendError(

@@ -108,10 +108,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
-    const expected = options.expectedRevision ?? 'any';
-    const payload = validateAppend(streamId, events, expected);
-    const key = options.idempotencyKey;
-    if (key && (!key.key || !key.fingerprint)) throw new InvalidAppendError('an idempotency key needs a key and a fingerprint');
+    const { payload, expected, key } = validateAppend(streamId, events, options);
     const result = key ? await this.appendWithKey(streamId, payload, expected, key) : await this.appendEvents(streamId, payload, expected);
     if (!result.duplicate) this.wakeHeadWaiters();
     return result;

@@ -176,10 +176,7 @@ export class SqlEventStore implements EventStore {
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
-    const expected = options.expectedRevision ?? 'any';
-    const payload = validateAppend(streamId, events, expected);
-    const key = options.idempotencyKey;
-    if (key && (!key.key || !key.fingerprint)) throw new InvalidAppendError('an idempotency key needs a key and a fingerprint');
+    const { payload, expected, key } = validateAppend(streamId, events, options);
     const row = await this.commits.submit({
       streamId,
       expected: expected.toString(),
