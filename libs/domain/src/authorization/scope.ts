@@ -4,7 +4,7 @@
  * registered themselves. A small read model of its own, so that an authorisation check reads a few
  * indexed rows and waits for this projection only.
  */
-import { collection, type Projected, projection, schemasOf } from '../shared/projection';
+import { collection, pairKey, type Projected, projection, schemasOf } from '../shared/projection';
 import { NetworkEvent, networkEventSchemas } from '../network/events';
 import { ParticipantEvent, participantEventSchemas } from '../participant/events';
 import { ReferralEvent, referralEventSchemas } from '../referral/events';
@@ -39,21 +39,19 @@ export interface ReferralSubjectDoc {
   participantId: string;
 }
 
-const pair = (networkId: string, otherId: string) => `${networkId}/${otherId}`;
-
 export const staffingDocs = collection<Event, StaffingDoc>()({
   name: 'staffing',
   columns: { network_id: { type: 'text', of: (d) => d.networkId }, staff_id: { type: 'text', of: (d) => d.staffId } },
   keys(e) {
     if (e.type !== 'FacilitatorAssigned') return [];
     const { networkId, staffId, replacesStaffId } = e.data;
-    return replacesStaffId ? [pair(networkId, staffId), pair(networkId, replacesStaffId)] : [pair(networkId, staffId)];
+    return replacesStaffId ? [pairKey(networkId, staffId), pairKey(networkId, replacesStaffId)] : [pairKey(networkId, staffId)];
   },
   evolve(doc, e, key) {
     if (e.type !== 'FacilitatorAssigned') return doc;
     const { networkId, staffId } = e.data;
     // The replaced facilitator's row goes: their scope ends with the replacement.
-    return key === pair(networkId, staffId) ? { networkId, staffId } : undefined;
+    return key === pairKey(networkId, staffId) ? { networkId, staffId } : undefined;
   },
 });
 
@@ -62,7 +60,7 @@ export const membershipDocs = collection<Event, MembershipDoc>()({
   columns: { network_id: { type: 'text', of: (d) => d.networkId }, participant_id: { type: 'text', of: (d) => d.participantId } },
   keys: (e) =>
     e.type === 'ParticipantJoined' || e.type === 'NeighbourInvolved' || e.type === 'ParticipantLeft'
-      ? [pair(e.data.networkId, e.data.participantId)]
+      ? [pairKey(e.data.networkId, e.data.participantId)]
       : [],
   evolve(doc, e) {
     if (e.type === 'ParticipantJoined' || e.type === 'NeighbourInvolved')

@@ -5,7 +5,7 @@
  */
 import type { IsoDate } from '../shared/decider';
 import type { Sealed } from '../shared/personal';
-import { collection, type Projected, projection, schemasOf } from '../shared/projection';
+import { collection, pairKey, type Projected, projection, schemasOf } from '../shared/projection';
 import { ParticipantEvent, participantEventSchemas } from '../participant/events';
 import { MemberRole, NetworkCharter, NetworkEvent, networkEventSchemas } from './events';
 
@@ -139,8 +139,6 @@ export const networkDocs = collection<Event, NetworkDoc>()({
   },
 });
 
-const memberKey = (networkId: string, participantId: string) => `${networkId}/${participantId}`;
-
 export const memberDocs = collection<Event, MemberDoc>()({
   name: 'members',
   columns: { network_id: { type: 'text', of: (m) => m.networkId }, participant_id: { type: 'text', of: (m) => m.participantId } },
@@ -150,14 +148,20 @@ export const memberDocs = collection<Event, MemberDoc>()({
       case 'ParticipantLeft':
       case 'NeighbourInvolved':
       case 'AbsenceFollowedUp':
-        return [memberKey(e.data.networkId, e.data.participantId)];
-      case 'MeetingHeld':
-        return [...e.data.attended, ...e.data.absent].map((id) => memberKey(e.data.networkId, id));
+        return [pairKey(e.data.networkId, e.data.participantId)];
+      case 'MeetingHeld': {
+        // Attended first, then absent: evolve tells them apart by the key's index.
+        const { networkId, attended, absent } = e.data;
+        const keys = new Array<string>(attended.length + absent.length);
+        for (let i = 0; i < attended.length; i++) keys[i] = pairKey(networkId, attended[i]);
+        for (let i = 0; i < absent.length; i++) keys[attended.length + i] = pairKey(networkId, absent[i]);
+        return keys;
+      }
       default:
         return [];
     }
   },
-  evolve(doc, e) {
+  evolve(doc, e, _key, index) {
     switch (e.type) {
       case 'ParticipantJoined':
       case 'NeighbourInvolved': {
@@ -185,7 +189,7 @@ export const memberDocs = collection<Event, MemberDoc>()({
         return doc;
       case 'MeetingHeld':
         if (!doc) return doc;
-        if (e.data.attended.includes(doc.participantId)) {
+        if (index < e.data.attended.length) {
           doc.meetingsAttended++;
           doc.meetingsMissedInARow = 0;
         } else {

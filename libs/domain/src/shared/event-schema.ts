@@ -70,23 +70,44 @@ interface FieldRule {
 }
 
 /** Field specs turned into rules once per schema: rebuilds check every event, and parsing specs each time cost more than the checks. */
-const rules = new WeakMap<Record<string, string>, FieldRule[]>();
+const rules = new WeakMap<Record<string, string>, { rules: FieldRule[]; fitsAll: (values: Record<string, unknown>) => boolean }>();
 
-function rulesOf(fields: Record<string, string>): FieldRule[] {
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * Whether values fit every rule, as one function written for these fields: each field read by its
+ * name and checked by its own call site, which V8 inlines, where a loop over the rules reads every
+ * field by a computed name through one shared call (a third of a rebuild's time went there). The
+ * names are the schema's own identifiers, checked as such; the message of a misfit comes from the rules.
+ */
+function fitsAllOf(known: readonly FieldRule[]): (values: Record<string, unknown>) => boolean {
+  const body = known.map(({ name, optional }, i) => {
+    if (!IDENTIFIER.test(name)) throw new Error(`a schema field is named ${JSON.stringify(name)}, which is no identifier`);
+    const missing = optional ? 'false' : 'true';
+    return `v = values.${name}; if (v === undefined || v === null ? ${missing} : !fits${i}(v)) return false;`;
+  });
+  const make = new Function(...known.map((_, i) => `fits${i}`), `return (values) => { let v; ${body.join(' ')} return true; };`);
+  return make(...known.map(({ fits }) => fits)) as (values: Record<string, unknown>) => boolean;
+}
+
+function compiled(fields: Record<string, string>) {
   let known = rules.get(fields);
   if (!known) {
-    known = Object.entries(fields).map(([name, spec]) => {
+    const list = Object.entries(fields).map(([name, spec]) => {
       const optional = spec.endsWith('?');
       const kind = (optional ? spec.slice(0, -1) : spec) as keyof typeof FITS;
       return { name, optional, fits: FITS[kind], expected: kind === 'text' || kind === 'texts' ? `personal ${kind}` : `a ${kind}` };
     });
+    known = { rules: list, fitsAll: fitsAllOf(list) };
     rules.set(fields, known);
   }
   return known;
 }
 
 function problemIn(fields: Record<string, string>, values: Record<string, unknown>, prefix: string): string | undefined {
-  for (const { name, optional, fits, expected } of rulesOf(fields)) {
+  const { rules: known, fitsAll } = compiled(fields);
+  if (fitsAll(values)) return undefined;
+  for (const { name, optional, fits, expected } of known) {
     const value = values[name];
     if (value === undefined || value === null) {
       if (optional) continue;

@@ -36,12 +36,13 @@ export interface Collection<Event extends ProjectedEvent = ProjectedEvent, Doc =
   /** Keys of the documents this event changes here (none: the event does not concern this collection). */
   keys(event: Event): readonly string[];
   /**
-   * The document after the event; `undefined` removes it. It may change `doc` in place and return it:
+   * The document after the event; `undefined` removes it. `index` is the key's place in `keys(event)`,
+   * so an event that names many documents need not search itself again for why it names this one. It may change `doc` in place and return it:
    * documents belong to the one who applies events to them (the engine serialises what it writes
    * before it applies more). Never change what a document shares with an event: events are facts,
    * read by every projection, so copy an event's arrays or objects before changing them.
    */
-  evolve(doc: Doc | undefined, event: Event, key: string): Doc | undefined;
+  evolve(doc: Doc | undefined, event: Event, key: string, index: number): Doc | undefined;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any collection: each has its own event, document and column types
@@ -147,6 +148,33 @@ export function keysTouched<Event extends ProjectedEvent>(
   return keys;
 }
 
+/** How many pair keys `pairKey` keeps before it starts again: about 13 MB at most. */
+const PAIR_KEYS_KEPT = 100_000;
+const pairKeys = new Map<string, Map<string, string>>();
+let pairKeysKept = 0;
+
+/**
+ * The key `first/second` of a document named by two ids (a member: network and participant). The same
+ * two ids give the same string, whose hash the Map keeps: a rebuild asks for each member's key at every
+ * meeting, and joining and hashing a new string each time cost five times the lookup itself.
+ */
+export function pairKey(first: string, second: string): string {
+  let seconds = pairKeys.get(first);
+  if (!seconds) {
+    if (pairKeysKept >= PAIR_KEYS_KEPT) {
+      pairKeys.clear();
+      pairKeysKept = 0;
+    }
+    pairKeys.set(first, (seconds = new Map()));
+  }
+  let key = seconds.get(second);
+  if (key === undefined) {
+    seconds.set(second, (key = `${first}/${second}`));
+    pairKeysKept++;
+  }
+  return key;
+}
+
 /** Applies events, in order, to the documents in `tables` (changed in place): the one place where a read model evolves. */
 export function applyEvents<Event extends ProjectedEvent>(
   projection: ProjectionDefinition<Event>,
@@ -157,13 +185,16 @@ export function applyEvents<Event extends ProjectedEvent>(
   const collections = projection.collections.map((collection) => ({ collection, table: (tables[collection.name] ??= new Map()) }));
   for (const event of events) {
     if (!types.has(event.type)) continue;
-    for (const { collection, table } of collections)
-      for (const key of collection.keys(event)) {
+    for (const { collection, table } of collections) {
+      const keys = collection.keys(event);
+      for (let index = 0; index < keys.length; index++) {
+        const key = keys[index];
         const before = table.get(key);
-        const after = collection.evolve(before, event, key);
+        const after = collection.evolve(before, event, key, index);
         // A document changed in place is already there; an absent one that stays absent is marked removed, as before.
         if (after !== before || before === undefined) table.set(key, after);
       }
+    }
   }
   return tables;
 }
