@@ -1,5 +1,5 @@
 /**
- * npm run bench:projections [-- --events 1000000 --adapters pglite,postgres --seconds 5]
+ * npm run bench:projections [-- --events 1000000 --adapters pglite,postgres --seconds 5 --profile]
  *
  * Per store: generates a realistic log (test/support/realistic-log.ts: many networks of all four
  * methods, three years of weekly meetings), then measures in the same run
@@ -10,7 +10,8 @@
  *   every projection has caught up), against a target of >= 50% of read-all;
  * - append-to-visible lag while 8 writers record meetings: from the start of the append until the
  *   networks projection has committed it (what a read with `after` waits for); target p99 < 50 ms.
- * Prints progress, then one JSON line per store.
+ * Prints progress, then one JSON line per store. With --profile, the rebuild also prints where this
+ * process's CPU went (by group of code and by function), so a missed target shows its cause.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -20,6 +21,7 @@ import { ProjectionEngine } from '@kring/projections';
 import { PROJECTIONS } from '@kring/domain';
 import { generateRealisticLog, meetingHeld } from '../test/support/realistic-log';
 import { pgliteTarget, postgresTarget, StoreTarget } from '../test/support/targets';
+import { functionOf, groupOf, logCpuBy, profiling } from './profile';
 import { cpuMeter, forSeconds, log, pct, percentile, perSec } from './support';
 
 const { values: args } = parseArgs({
@@ -27,6 +29,7 @@ const { values: args } = parseArgs({
     events: { type: 'string', default: '1000000' },
     adapters: { type: 'string', default: 'pglite,postgres' },
     seconds: { type: 'string', default: '5' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const EVENTS = Number(args.events);
@@ -88,8 +91,16 @@ async function benchStore(target: StoreTarget) {
     });
     const rebuildCpu = cpuMeter();
     const rebuildStarted = performance.now();
-    await engine.start();
-    await engine.waitFor(engine.projections, head, 24 * 3600_000);
+    const rebuilding = async () => {
+      await engine!.start();
+      await engine!.waitFor(engine!.projections, head, 24 * 3600_000);
+    };
+    if (args.profile) {
+      // Where this process's share of the rebuild goes, by group of code and by function (the profiler adds a little time).
+      const { profile } = await profiling(rebuilding);
+      logCpuBy(profile, groupOf, { figure: 'rebuild CPU profile, this process, by group', adapter: target.adapter }, 12);
+      logCpuBy(profile, functionOf, { figure: 'rebuild CPU profile, this process, by function', adapter: target.adapter }, 25);
+    } else await rebuilding();
     const rebuildMs = performance.now() - rebuildStarted;
     const rebuildPerSec = perSec(total, rebuildMs);
     // Where a rebuild's time goes: this process (reading, applying, serialising; PGlite's database too) or PostgreSQL's.

@@ -1,6 +1,7 @@
 import { networksProjection, type NetworkDoc, type ProjectedEvent, type ProjectionDefinition } from '@kring/domain';
 import type { SqlSession } from '@kring/event-store';
 import { DocumentBuffer } from './document-buffer';
+import type { DocumentRows } from './document-tables';
 
 const event = (position: bigint, type: string, data: Record<string, unknown>): ProjectedEvent => ({
   id: `e${position}`,
@@ -15,6 +16,12 @@ const noSession = {
   query: () => Promise.reject(new Error('no read expected')),
   exec: () => Promise.reject(new Error('no read expected')),
 } as unknown as SqlSession;
+
+/** The rows of a small write: one upsert's JSON. */
+function jsonOf({ upserts }: DocumentRows): string {
+  if (upserts === null || !('json' in upserts)) throw new Error(`expected a small write, got ${JSON.stringify(upserts)}`);
+  return upserts.json;
+}
 
 describe('DocumentBuffer', () => {
   it('takes rows as they were at the take, although evolve goes on changing the documents in place while the commit runs', async () => {
@@ -45,9 +52,9 @@ describe('DocumentBuffer', () => {
     const { rows } = buffer.take();
     await buffer.apply(noSession, [meeting(3n, 2)]);
 
-    const [taken] = JSON.parse(rows.networks.upserts!) as Array<{ key: string; doc: NetworkDoc }>;
+    const [taken] = JSON.parse(jsonOf(rows.networks)) as Array<{ key: string; doc: NetworkDoc }>;
     expect(taken).toMatchObject({ key: 'n', doc: { meetingsHeld: 1 } });
-    const next = JSON.parse(buffer.take().rows.networks.upserts!) as Array<{ doc: NetworkDoc }>;
+    const next = JSON.parse(jsonOf(buffer.take().rows.networks)) as Array<{ doc: NetworkDoc }>;
     expect(next[0].doc.meetingsHeld).toBe(2);
   });
 });

@@ -62,34 +62,66 @@ export async function loadDocuments(
   return documents;
 }
 
+/** From this many documents on, a write loads them with COPY (about 3x less database time per row, see saveDocuments). */
+export const COPY_FROM_ROWS = 500;
+
 /**
  * Documents as the rows one commit writes: serialised now, so that `evolve` may go on changing the
  * documents in memory (in place) while the commit is on its way.
  */
 export interface DocumentRows {
-  /** JSON text of the rows to upsert (key, doc and the lifted columns), or null if none. */
-  upserts: string | null;
+  /**
+   * The rows to write, or null if none: a small write as JSON text for one upsert; a large one (a
+   * rebuild, a catch-up) in COPY's text format, with the keys it replaces.
+   */
+  upserts: { json: string } | { copy: string; keys: string[] } | null;
   deletes: string[];
 }
+
+/** A value as a field of COPY's text format: backslash escapes, `\N` for null. */
+function copyField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = String(value);
+  return /[\\\n\r\t]/.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]) : text;
+}
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /** The rows for `documents` (`undefined`: removed). */
 export function rowsOf(collection: Collection, documents: Map<string, unknown>): DocumentRows {
   const columns = Object.entries(collection.columns);
-  const upserts: Array<Record<string, unknown>> = [];
   const deletes: string[] = [];
-  for (const [key, doc] of documents) {
-    if (doc === undefined) {
-      deletes.push(key);
-      continue;
+  for (const [key, doc] of documents) if (doc === undefined) deletes.push(key);
+  const count = documents.size - deletes.length;
+  if (count === 0) return { upserts: null, deletes };
+  if (count < COPY_FROM_ROWS) {
+    const upserts: Array<Record<string, unknown>> = [];
+    for (const [key, doc] of documents) {
+      if (doc === undefined) continue;
+      const row: Record<string, ColumnValue | unknown> = { key, doc };
+      for (const [name, { of }] of columns) row[name] = of(doc);
+      upserts.push(row);
     }
-    const row: Record<string, ColumnValue | unknown> = { key, doc };
-    for (const [name, { of }] of columns) row[name] = of(doc);
-    upserts.push(row);
+    return { upserts: { json: JSON.stringify(upserts) }, deletes };
   }
-  return { upserts: upserts.length > 0 ? JSON.stringify(upserts) : null, deletes };
+  const lines: string[] = [];
+  const keys: string[] = [];
+  for (const [key, doc] of documents) {
+    if (doc === undefined) continue;
+    keys.push(key);
+    // JSON text holds no raw line breaks or tabs: only its backslashes need escaping, and most documents have none.
+    const json = JSON.stringify(doc);
+    let line = `${copyField(key)}\t${json.includes('\\') ? json.replace(/\\/g, '\\\\') : json}`;
+    for (const [, { of }] of columns) line += `\t${copyField(of(doc))}`;
+    lines.push(line);
+  }
+  return { upserts: { copy: `${lines.join('\n')}\n`, keys }, deletes };
 }
 
-/** Writes rows (one upsert, one delete): a batch costs two statements per collection, not one per event. */
+/**
+ * Writes rows. A small write is one upsert and one delete per collection. A large one deletes the
+ * rows it replaces and loads the new ones with COPY: per 100k rows that cost PostgreSQL 0.8-1.2 s of
+ * CPU where the upsert from JSON cost 2.0-2.2 s (measured; parsing the JSON is most of it).
+ */
 export async function saveDocuments(
   tx: SqlSession,
   schema: string,
@@ -98,8 +130,13 @@ export async function saveDocuments(
 ): Promise<void> {
   const table = tableOf(schema, collection.name);
   const columns = Object.entries(collection.columns);
+  const names = ['key', 'doc', ...columns.map(([name]) => name)];
+  if (upserts !== null && 'copy' in upserts) {
+    await tx.query(`DELETE FROM ${table} WHERE key = ANY ($1::text[])`, [[...upserts.keys, ...deletes]]);
+    await tx.copyRows(table, names, upserts.copy);
+    return;
+  }
   if (upserts !== null) {
-    const names = ['key', 'doc', ...columns.map(([name]) => name)];
     const types = ['key text', 'doc jsonb', ...columns.map(([name, { type }]) => `${name} ${SQL_TYPES[type]}`)];
     await tx.query(
       `INSERT INTO ${table} (${names.join(', ')})
@@ -108,7 +145,7 @@ export async function saveDocuments(
          .slice(1)
          .map((name) => `${name} = EXCLUDED.${name}`)
          .join(', ')}`,
-      [upserts],
+      [upserts.json],
     );
   }
   if (deletes.length > 0) await tx.query(`DELETE FROM ${table} WHERE key = ANY ($1::text[])`, [deletes]);

@@ -72,6 +72,10 @@ export class PgliteDriver implements SqlDriver {
     await this.db.exec(script);
   }
 
+  copyRows(table: string, columns: readonly string[], rows: string): Promise<void> {
+    return copyInto(this.db, table, columns, rows);
+  }
+
   transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) =>
       work({
@@ -79,6 +83,7 @@ export class PgliteDriver implements SqlDriver {
         exec: async (script: string) => {
           await tx.exec(script);
         },
+        copyRows: (table, columns, rows) => copyInto(tx, table, columns, rows),
       }),
     );
   }
@@ -88,7 +93,12 @@ export class PgliteDriver implements SqlDriver {
   }
 
   async reserve(): Promise<ReservedSession> {
-    return { query: (text, params) => this.query(text, params), exec: (script) => this.exec(script), release: async () => undefined };
+    return {
+      query: (text, params) => this.query(text, params),
+      exec: (script) => this.exec(script),
+      copyRows: (table, columns, rows) => this.copyRows(table, columns, rows),
+      release: async () => undefined,
+    };
   }
 
   async close(): Promise<void> {
@@ -98,4 +108,9 @@ export class PgliteDriver implements SqlDriver {
       this.releaseLock();
     }
   }
+}
+
+/** PGlite reads COPY's input from the blob given with the query, as the file /dev/blob. */
+async function copyInto(db: Pick<PGlite, 'query'>, table: string, columns: readonly string[], rows: string): Promise<void> {
+  await db.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([rows]) });
 }

@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Client, Pool, PoolClient, types as pgTypes } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { ReservedSession, SqlDriver, SqlSession } from '../sql/sql-driver';
 
 const INT8_OID = 20;
@@ -15,6 +18,15 @@ function session(client: Pool | PoolClient | Client): SqlSession {
     query: async <Row>(text: string, params?: readonly unknown[]) => (await client.query(text, params as unknown[])).rows as Row[],
     exec: async (script: string) => {
       await client.query(script);
+    },
+    copyRows: async (table, columns, rows) => {
+      // COPY holds its connection until the rows are in: on the pool, one connection of its own.
+      const connection = client instanceof Pool ? await client.connect() : client;
+      try {
+        await pipeline(Readable.from([rows]), connection.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+      } finally {
+        if (connection !== client) (connection as PoolClient).release();
+      }
     },
   };
 }
@@ -50,6 +62,10 @@ export class PostgresDriver implements SqlDriver {
 
   exec(script: string): Promise<void> {
     return this.sessionOnPool.exec(script);
+  }
+
+  copyRows(table: string, columns: readonly string[], rows: string): Promise<void> {
+    return this.sessionOnPool.copyRows(table, columns, rows);
   }
 
   async transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {

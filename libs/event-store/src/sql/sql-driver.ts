@@ -6,6 +6,12 @@ export interface SqlSession {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
   /** Several statements in one string (DDL); no parameters. */
   exec(script: string): Promise<void>;
+  /**
+   * Loads rows given in COPY's text format (tab-separated, `\N` for null, one row per line) into
+   * `table`'s `columns`: several times faster per row than any INSERT for a bulk write. The names
+   * are the caller's own, from code; the rows are data.
+   */
+  copyRows(table: string, columns: readonly string[], rows: string): Promise<void>;
 }
 
 /** A connection held by one user, for session state such as an advisory lock. */
