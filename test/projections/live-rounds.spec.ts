@@ -19,6 +19,26 @@ const ticks: ProjectionDefinition = {
   ],
 };
 
+/** Ticks that cost their projection a fixed time each, as a dear round does. */
+function slowTicks(msPerTick: number): ProjectionDefinition {
+  const [counts] = ticks.collections;
+  return {
+    ...ticks,
+    name: 'slow_ticks',
+    events: { SlowTicked: { version: 1, data: {} } },
+    collections: [
+      {
+        ...counts,
+        evolve: (doc, event, key, index) => {
+          const until = performance.now() + msPerTick;
+          while (performance.now() < until);
+          return counts.evolve(doc, event, key, index);
+        },
+      },
+    ],
+  };
+}
+
 function liveRounds(target: StoreTarget): void {
   describeOn(target, 'Following a busy log', () => {
     let fresh: FreshStore;
@@ -57,6 +77,31 @@ function liveRounds(target: StoreTarget): void {
         expect(batches.filter((events) => events > 0)).toEqual([1, 5]);
         const [{ doc }] = await sql.query<{ doc: { count: number } }>(`SELECT doc FROM ${engine.activeSchema('ticks')}.counts`);
         expect(doc.count).toBe(6);
+      } finally {
+        await engine.stop();
+      }
+    });
+
+    it('after a dear round a lane waits in proportion to it, so that its rounds take at most their share of the time', async () => {
+      const batches: number[] = [];
+      // A round of one tick takes at least 50 ms; with a share of 1/10 the next starts 500 ms or more after it,
+      // although the round interval alone would let it start after 1 ms.
+      const engine = new ProjectionEngine(store, sql, [slowTicks(50)], {
+        roundIntervalMs: 1,
+        roundShare: 0.1,
+        onBatch: ({ events }) => batches.push(events),
+      });
+      await engine.start();
+      try {
+        await engine.waitFor(['slow_ticks'], 0n, 5000);
+        const append = async () => (await store.appendToStream('slow-ticker', [{ type: 'SlowTicked', data: {} }])).position;
+        const first = await append();
+        await engine.waitFor(['slow_ticks'], first, 5000);
+        let last = first;
+        for (let n = 0; n < 5; n++) last = await append();
+        await engine.waitFor(['slow_ticks'], last, 10_000);
+        await eventually('every slow tick was in a batch', () => batches.reduce((a, b) => a + b, 0) === 6);
+        expect(batches.filter((events) => events > 0)).toEqual([1, 5]);
       } finally {
         await engine.stop();
       }

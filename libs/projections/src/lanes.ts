@@ -43,6 +43,11 @@ export interface LaneSettings {
   idleWaitMs: number;
   /** Shortest time between the starts of two live rounds: under load each round takes in every append since. */
   roundIntervalMs: number;
+  /**
+   * The largest share of its time a following lane spends in rounds: after a round of 15 ms (PGlite,
+   * whose one database also serves the commands) and a share of 1/4, the next starts 60 ms after it.
+   */
+  roundShare: number;
 }
 
 export interface LaneEvents {
@@ -178,11 +183,14 @@ export class Lanes {
           if (caughtUp) await committed();
         }
         if (!caughtUp) continue;
+        const roundMs = performance.now() - roundStarted;
         for (const run of lane.runs) if (run.generation.state === 'building') await this.on.caughtUp(run);
         if (this.mergeInto(lane)) break;
         knownHead = await this.parked(lane);
-        // Following a busy log, a round per append would cost more than the appends: let a few gather.
-        const gathering = roundStarted + this.settings.roundIntervalMs - performance.now();
+        // Following a busy log, a round per append would cost more than the appends: let a few gather,
+        // the longer the dearer a round is (a round's statements share the database with the commands).
+        const interval = Math.max(this.settings.roundIntervalMs, roundMs / this.settings.roundShare);
+        const gathering = roundStarted + interval - performance.now();
         if (gathering > 0 && knownHead !== undefined) await sleep(gathering);
       }
     } catch (error) {

@@ -83,6 +83,7 @@ export class ProjectionEngine {
       commitEvery: this.commitEvery,
       idleWaitMs: options.idleWaitMs ?? 1000,
       roundIntervalMs: options.roundIntervalMs ?? 5,
+      roundShare: options.roundShare ?? 0.25,
     };
     this.lanes = new Lanes(sql, this.reader, this.generations, this.life, settings, {
       committed: (run, events) => this.committed(run, events),
