@@ -89,6 +89,7 @@ function liveRounds(target: StoreTarget): void {
       const engine = new ProjectionEngine(store, sql, [slowTicks(50)], {
         roundIntervalMs: 1,
         roundShare: 0.1,
+        longestRoundIntervalMs: 60_000,
         onBatch: ({ events }) => batches.push(events),
       });
       await engine.start();
@@ -102,6 +103,26 @@ function liveRounds(target: StoreTarget): void {
         await engine.waitFor(['slow_ticks'], last, 10_000);
         await eventually('every slow tick was in a batch', () => batches.reduce((a, b) => a + b, 0) === 6);
         expect(batches.filter((events) => events > 0)).toEqual([1, 5]);
+      } finally {
+        await engine.stop();
+      }
+    });
+
+    it('however dear its rounds, a lane shows an append within the longest round interval', async () => {
+      // A share of 1/1000 would wait 20 s after a round of 20 ms; the longest interval cuts that to 200 ms.
+      const engine = new ProjectionEngine(store, sql, [{ ...slowTicks(20), name: 'capped_ticks' }], {
+        roundIntervalMs: 1,
+        roundShare: 0.001,
+        longestRoundIntervalMs: 200,
+      });
+      await engine.start();
+      try {
+        await engine.waitFor(['capped_ticks'], await store.headPosition(), 10_000);
+        const append = async () => (await store.appendToStream('capped-ticker', [{ type: 'SlowTicked', data: {} }])).position;
+        await engine.waitFor(['capped_ticks'], await append(), 5000);
+        const started = performance.now();
+        await engine.waitFor(['capped_ticks'], await append(), 5000);
+        expect(performance.now() - started).toBeLessThan(2000);
       } finally {
         await engine.stop();
       }

@@ -45,9 +45,12 @@ export interface LaneSettings {
   roundIntervalMs: number;
   /**
    * The largest share of its time a following lane spends in rounds: after a round of 15 ms (PGlite,
-   * whose one database also serves the commands) and a share of 1/4, the next starts 60 ms after it.
+   * whose one database also serves the commands) and a share of 1/4, the next starts 60 ms after it,
+   * though never later than `longestRoundIntervalMs` after it.
    */
   roundShare: number;
+  /** Bounds how long an append can wait for the round that shows it, however dear rounds are. */
+  longestRoundIntervalMs: number;
 }
 
 export interface LaneEvents {
@@ -189,7 +192,8 @@ export class Lanes {
         knownHead = await this.parked(lane);
         // Following a busy log, a round per append would cost more than the appends: let a few gather,
         // the longer the dearer a round is (a round's statements share the database with the commands).
-        const interval = Math.max(this.settings.roundIntervalMs, roundMs / this.settings.roundShare);
+        const { roundIntervalMs, roundShare, longestRoundIntervalMs } = this.settings;
+        const interval = Math.max(roundIntervalMs, Math.min(roundMs / roundShare, longestRoundIntervalMs));
         const gathering = roundStarted + interval - performance.now();
         if (gathering > 0 && knownHead !== undefined) await sleep(gathering);
       }

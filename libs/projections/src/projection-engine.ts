@@ -84,6 +84,7 @@ export class ProjectionEngine {
       idleWaitMs: options.idleWaitMs ?? 1000,
       roundIntervalMs: options.roundIntervalMs ?? 5,
       roundShare: options.roundShare ?? 0.25,
+      longestRoundIntervalMs: options.longestRoundIntervalMs ?? 50,
     };
     this.lanes = new Lanes(sql, this.reader, this.generations, this.life, settings, {
       committed: (run, events) => this.committed(run, events),
