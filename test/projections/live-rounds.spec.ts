@@ -108,6 +108,28 @@ function liveRounds(target: StoreTarget): void {
       }
     });
 
+    it('a process does not take its own commits, heard back through NOTIFY, for news from elsewhere: its listeners get each event once', async () => {
+      const heard: bigint[] = [];
+      const engine = new ProjectionEngine(store, sql, [{ ...ticks, name: 'heard_ticks' }]);
+      engine.onProjected((_, events) => heard.push(...events.map((event) => event.position)));
+      await engine.start();
+      try {
+        await engine.waitFor(['heard_ticks'], await store.headPosition(), 10_000);
+        heard.length = 0;
+        const appended: bigint[] = [];
+        for (let n = 0; n < 10; n++) {
+          const { position } = await store.appendToStream('heard-ticker', [{ type: 'Ticked', data: {} }]);
+          appended.push(position);
+          await engine.waitFor(['heard_ticks'], position, 5000);
+        }
+        // Time for a status NOTIFY of this process's own commit to come back and be mistaken for another's.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(heard).toEqual(appended);
+      } finally {
+        await engine.stop();
+      }
+    });
+
     it('however dear its rounds, a lane shows an append within the longest round interval', async () => {
       // A share of 1/1000 would wait 20 s after a round of 20 ms; the longest interval cuts that to 200 ms.
       const engine = new ProjectionEngine(store, sql, [{ ...slowTicks(20), name: 'capped_ticks' }], {

@@ -4,6 +4,7 @@
  */
 import type { ProjectionDefinition } from '@kring/domain';
 import type { SqlDriver, SqlSession } from '@kring/event-store';
+import { randomUUID } from 'node:crypto';
 import { assertIdentifier, createIndexesSql, createTablesSql } from './document-tables';
 import { LostLeadershipError } from './errors';
 import { STATUS_CHANNEL } from './projection-schema';
@@ -24,6 +25,12 @@ export const schemaOf = (name: string, generation: number): string => `kring_rm_
 const COLUMNS = 'name, generation, version, checkpoint, state';
 
 export class GenerationTable {
+  /**
+   * Signs this process's status announcements: it updates its own checkpoints as it commits, and a NOTIFY
+   * of its own heard back (on PGlite even before the commit's promise settles) is no news from elsewhere.
+   */
+  readonly origin = randomUUID();
+
   constructor(
     private readonly sql: SqlDriver,
     private readonly log: (message: string) => void,
@@ -69,7 +76,7 @@ export class GenerationTable {
         generation.name,
         generation.generation,
       ]);
-      await tx.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, statusPayload({ ...generation, state: 'active' })]);
+      await tx.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, statusPayload({ ...generation, state: 'active' }, this.origin)]);
     });
     generation.state = 'active';
   }
@@ -125,7 +132,7 @@ export class GenerationTable {
     );
     await tx.query('SELECT pg_notify($1, status) FROM unnest($2::text[]) AS status', [
       STATUS_CHANNEL,
-      generations.map((generation) => statusPayload({ ...generation, checkpoint })),
+      generations.map((generation) => statusPayload({ ...generation, checkpoint }, this.origin)),
     ]);
   }
 }
@@ -145,11 +152,11 @@ export async function activeGeneration(sql: SqlSession, name: string): Promise<{
   return row && { schema: schemaOf(name, row.generation), checkpoint: row.checkpoint };
 }
 
-/** What a NOTIFY on the status channel says about a generation. */
-export const statusPayload = (generation: Generation): string =>
-  JSON.stringify({ ...generation, checkpoint: generation.checkpoint.toString() });
+/** What a NOTIFY on the status channel says about a generation, and which process says it. */
+const statusPayload = (generation: Generation, origin: string): string =>
+  JSON.stringify({ ...generation, checkpoint: generation.checkpoint.toString(), origin });
 
-export function parseStatus(payload: string): Generation {
-  const status = JSON.parse(payload) as Omit<Generation, 'checkpoint'> & { checkpoint: string };
-  return { ...status, checkpoint: BigInt(status.checkpoint) };
+export function parseStatus(payload: string): { origin?: string; status: Generation } {
+  const { origin, ...status } = JSON.parse(payload) as Omit<Generation, 'checkpoint'> & { checkpoint: string; origin?: string };
+  return { origin, status: { ...status, checkpoint: BigInt(status.checkpoint) } };
 }

@@ -72,7 +72,9 @@ export class ActiveCheckpoints {
       void this.refresh().catch(() => undefined);
       return;
     }
-    const status = parseStatus(payload);
+    const { origin, status } = parseStatus(payload);
+    // This process's own commit or switch: it has told itself already, or is about to.
+    if (origin === this.generations.origin) return;
     if (status.state !== 'active' || !this.names.has(status.name)) return;
     const known = this.active.get(status.name);
     if (known && known.generation === status.generation && known.checkpoint >= status.checkpoint) return;
