@@ -4,7 +4,7 @@
  * The API's resident memory on the embedded store, as a new user meets it: a first start on an empty
  * data directory (measured once the demo is written), then a restart on the same directory, left idle.
  * Targets (issue 14): <= 300 MB after a first start, <= 250 MB idle. The built API runs as its own
- * process (BENCH_SERVER_NODE_ARGS passes options to its Node, as for the other benches); RSS is read
+ * process with the Node options `npm start` gives it (BENCH_SERVER_NODE_ARGS adds more); RSS is read
  * from /proc. Median of the rounds; one JSON line per figure.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -13,12 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { buildApi, log, stopServer } from './support';
+import { API_ENTRY, apiNodeArgs, buildApi, log, stopServer } from './support';
 
 const { values: args } = parseArgs({
   options: { rounds: { type: 'string', default: '3' }, 'idle-seconds': { type: 'string', default: '15' } },
 });
-const MAIN = 'dist/apps/api/apps/api/src/main.js';
 
 async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -27,7 +26,7 @@ async function rssMb(pid: number): Promise<number> {
 
 /** Starts the API on `dataDir` and resolves once its output shows `marker`. */
 async function startUntil(dataDir: string, port: number, marker: RegExp): Promise<ChildProcess> {
-  const api = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), MAIN], {
+  const api = spawn(process.execPath, [...apiNodeArgs(), API_ENTRY], {
     env: { ...process.env, KRING_DATABASE_URL: '', KRING_DATA_DIR: dataDir, KRING_DEMO: 'on', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -82,6 +82,9 @@ export async function forSeconds(
   return { count: latencies.length, perSec: perSec(latencies.length, performance.now() - started), latencies };
 }
 
+/** The API's entry as the build writes it. */
+export const API_ENTRY = 'dist/apps/api/apps/api/src/main.js';
+
 /** Builds the API as `npm run start:prod` runs it (decorator metadata needs the TypeScript compiler, not tsx). */
 export function buildApi(): void {
   log('Building the API (nest build api)...');
@@ -89,12 +92,18 @@ export function buildApi(): void {
 }
 
 /**
- * The built API as a process of its own on `fresh`'s store, once it answers /health; `env` adds settings.
- * BENCH_SERVER_NODE_ARGS passes options to its Node, e.g. "--cpu-prof --cpu-prof-dir=profiles" to see where its time goes.
+ * Node's options for the API as `npm start` gives them (its script's words between `node` and the entry),
+ * then BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=profiles" to see where its time goes.
  */
+export function apiNodeArgs(): string[] {
+  const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  const [, ...options] = scripts.start.split(/\s+/).slice(0, -1);
+  return [...options, ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
+}
+
+/** The built API as a process of its own on `fresh`'s store, once it answers /health; `env` adds settings. */
 export async function startServer(fresh: FreshStore, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const server = spawn(process.execPath, [...nodeArgs, 'dist/apps/api/apps/api/src/main.js'], {
+  const server = spawn(process.execPath, [...apiNodeArgs(), API_ENTRY], {
     env: {
       ...process.env,
       KRING_DATABASE_URL: '',
