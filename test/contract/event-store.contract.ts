@@ -152,6 +152,24 @@ export function eventStoreContract(target: StoreTarget): void {
         expect((await collect(store.readStream(id))).map((e) => e.type)).toEqual(['A', 'B', 'C']);
       });
 
+      it('answers a one-event append made again with the first result, alone or beside other appends', async () => {
+        const id = stream('retry-one');
+        const once = event('A');
+        await store.appendToStream(id, [event('Before')]);
+        const first = await store.appendToStream(id, [once], { expectedRevision: 0n });
+        await store.appendToStream(id, [event('After')]);
+        expect(await store.appendToStream(id, [once], { expectedRevision: 0n })).toEqual({ ...first, duplicate: true });
+        // Appended at once, so that stores which commit appends together may put them in one commit.
+        const [, again, other] = await Promise.all([
+          store.appendToStream(stream('beside'), [event('B')]),
+          store.appendToStream(id, [once], { expectedRevision: 0n }),
+          store.appendToStream(stream('beside'), [event('C')]),
+        ]);
+        expect(again).toEqual({ ...first, duplicate: true });
+        expect(other.duplicate).toBe(false);
+        expect((await collect(store.readStream(id))).map((e) => e.type)).toEqual(['Before', 'A', 'After']);
+      });
+
       it('refuses an append that repeats only some stored ids, and writes nothing', async () => {
         const id = stream('partial');
         const stored = event('A');

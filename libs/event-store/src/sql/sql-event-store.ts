@@ -96,6 +96,9 @@ class GroupCommit {
         // The transaction itself failed (the connection, the server): nothing of it was committed.
         for (const pending of group) pending.fail(error);
       }
+      // The writers just answered may append again at once (their code runs before the next turn of the
+      // event loop): one turn's wait lets them join the next group instead of leaving whoever came first alone.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     this.flushing = false;
   }
