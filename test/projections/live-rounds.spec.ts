@@ -1,6 +1,6 @@
 import type { ProjectionDefinition } from '@kring/domain';
 import { EventStore, openEventStoreWithSql, SqlDriver } from '@kring/event-store';
-import { ProjectionEngine } from '@kring/projections';
+import { ProjectionEngine, ProjectionEngineOptions } from '@kring/projections';
 import { eventually } from '../support/eventually';
 import { describeOn, FreshStore, pgliteTarget, postgresTarget, StoreTarget } from '../support/targets';
 
@@ -54,58 +54,48 @@ function liveRounds(target: StoreTarget): void {
       await fresh?.dispose();
     });
 
-    it('a lane takes every append made within its round interval into one round, and still shows each one', async () => {
+    /**
+     * One append, projected in a round of its own; then five, made while the lane waits before its next
+     * round, projected together. `then` runs while the engine still does.
+     */
+    const oneRoundThenOneForFive = async (
+      projection: ProjectionDefinition,
+      type: string,
+      settings: ProjectionEngineOptions,
+      then: (engine: ProjectionEngine) => Promise<void> = async () => undefined,
+    ) => {
       const batches: number[] = [];
-      // Long beside the five appends below (a few milliseconds each), so that they fall within one interval.
-      const engine = new ProjectionEngine(store, sql, [ticks], {
-        roundIntervalMs: 1000,
-        onBatch: ({ events }) => batches.push(events),
-      });
+      const engine = new ProjectionEngine(store, sql, [projection], { ...settings, onBatch: ({ events }) => batches.push(events) });
+      const names = [projection.name];
       await engine.start();
       try {
-        await engine.waitFor(['ticks'], 0n, 5000);
-        const append = async () => (await store.appendToStream('ticker', [{ type: 'Ticked', data: {} }])).position;
-        // One append is projected in a round of its own...
-        const first = await append();
-        await engine.waitFor(['ticks'], first, 5000);
-        // ...the next ones, made while that round's interval runs, are projected together.
-        let last = first;
+        await engine.waitFor(names, 0n, 5000);
+        const append = async () => (await store.appendToStream(`${projection.name}-stream`, [{ type, data: {} }])).position;
+        await engine.waitFor(names, await append(), 5000);
+        let last = 0n;
         for (let n = 0; n < 5; n++) last = await append();
-        await engine.waitFor(['ticks'], last, 5000);
+        await engine.waitFor(names, last, 10_000);
         // The commit heard back through NOTIFY can wake waitFor just before onBatch runs.
-        await eventually('every tick was in a batch', () => batches.reduce((a, b) => a + b, 0) === 6);
+        await eventually('every append was in a batch', () => batches.reduce((a, b) => a + b, 0) === 6);
         expect(batches.filter((events) => events > 0)).toEqual([1, 5]);
-        const [{ doc }] = await sql.query<{ doc: { count: number } }>(`SELECT doc FROM ${engine.activeSchema('ticks')}.counts`);
-        expect(doc.count).toBe(6);
+        await then(engine);
       } finally {
         await engine.stop();
       }
+    };
+
+    it('a lane takes every append made within its round interval into one round, and still shows each one', async () => {
+      // Long beside the five appends (a few milliseconds each), so that they fall within one interval.
+      await oneRoundThenOneForFive(ticks, 'Ticked', { roundIntervalMs: 1000 }, async (engine) => {
+        const [{ doc }] = await sql.query<{ doc: { count: number } }>(`SELECT doc FROM ${engine.activeSchema('ticks')}.counts`);
+        expect(doc.count).toBe(6);
+      });
     });
 
     it('after a dear round a lane waits in proportion to it, so that its rounds take at most their share of the time', async () => {
-      const batches: number[] = [];
       // A round of one tick takes at least 50 ms; with a share of 1/10 the next starts 500 ms or more after it,
       // although the round interval alone would let it start after 1 ms.
-      const engine = new ProjectionEngine(store, sql, [slowTicks(50)], {
-        roundIntervalMs: 1,
-        roundShare: 0.1,
-        longestRoundIntervalMs: 60_000,
-        onBatch: ({ events }) => batches.push(events),
-      });
-      await engine.start();
-      try {
-        await engine.waitFor(['slow_ticks'], 0n, 5000);
-        const append = async () => (await store.appendToStream('slow-ticker', [{ type: 'SlowTicked', data: {} }])).position;
-        const first = await append();
-        await engine.waitFor(['slow_ticks'], first, 5000);
-        let last = first;
-        for (let n = 0; n < 5; n++) last = await append();
-        await engine.waitFor(['slow_ticks'], last, 10_000);
-        await eventually('every slow tick was in a batch', () => batches.reduce((a, b) => a + b, 0) === 6);
-        expect(batches.filter((events) => events > 0)).toEqual([1, 5]);
-      } finally {
-        await engine.stop();
-      }
+      await oneRoundThenOneForFive(slowTicks(50), 'SlowTicked', { roundIntervalMs: 1, roundShare: 0.1, longestRoundIntervalMs: 60_000 });
     });
 
     it('a process does not take its own commits, heard back through NOTIFY, for news from elsewhere: its listeners get each event once', async () => {
