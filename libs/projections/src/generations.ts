@@ -153,7 +153,7 @@ export async function activeGeneration(sql: SqlSession, name: string): Promise<{
 }
 
 /** What a NOTIFY on the status channel says about a generation, and which process says it. */
-const statusPayload = (generation: Generation, origin: string): string =>
+export const statusPayload = (generation: Generation, origin: string): string =>
   JSON.stringify({ ...generation, checkpoint: generation.checkpoint.toString(), origin });
 
 export function parseStatus(payload: string): { origin?: string; status: Generation } {

@@ -37,7 +37,8 @@ export interface Collection<Event extends ProjectedEvent = ProjectedEvent, Doc =
   keys(event: Event): readonly string[];
   /**
    * The document after the event; `undefined` removes it. `index` is the key's place in `keys(event)`,
-   * so an event that names many documents need not search itself again for why it names this one. It may change `doc` in place and return it:
+   * so an event that names many documents need not search itself again for why it names this one.
+   * It may change `doc` in place and return it:
    * documents belong to the one who applies events to them (the engine serialises what it writes
    * before it applies more). Never change what a document shares with an event: events are facts,
    * read by every projection, so copy an event's arrays or objects before changing them.

@@ -36,7 +36,6 @@ const APPEND_LOCK = 0x6b72_696e_6702n;
  * chain from a changed event to the head is only caught against a head hash kept elsewhere (anchoring).
  */
 
-/** The hash "before" the first event. */
 /**
  * Is an event id already in its stream (a retry)? Asked as `event_id = ANY (ids)`, the planner, whose
  * statistics may think a stream short, can read every row of the stream and filter: an append's cost
@@ -45,6 +44,7 @@ const APPEND_LOCK = 0x6b72_696e_6702n;
  */
 const SINGLE_ID_PROBE = '-- One event (most appends): by equality, one probe of the unique index (SINGLE_ID_PROBE in log-schema.ts).';
 
+/** The hash "before" the first event. */
 const GENESIS = `decode(repeat('00', 32), 'hex')`;
 
 /**
@@ -90,10 +90,9 @@ BEGIN
 ${
   singleIdProbe
     ? `  IF v_count = 1 THEN
-    v_ids := ARRAY[(p_events->0->>'id')::uuid];
     ${SINGLE_ID_PROBE}
     SELECT count(*), max(stream_revision), max(position) INTO v_known, next_revision, last_position
-      FROM kring_events WHERE stream_id = p_stream AND event_id = v_ids[1];
+      FROM kring_events WHERE stream_id = p_stream AND event_id = (p_events->0->>'id')::uuid;
   ELSE
   `
     : ''
