@@ -88,6 +88,18 @@ function writeTest(target: StoreTarget): void {
       });
       expect(byCopy.filter((r) => r.count === null && r.ratio === null).length).toBeGreaterThan(0);
     });
+
+    it('a large write of documents known to have no row yet deletes nothing first, and stores what the upserts store', async () => {
+      await sql.exec(`${createTablesSql(projection, 'new_by_copy')}; ${createTablesSql(projection, 'new_by_upsert')}`);
+      const documents = many(0, COPY_FROM_ROWS, 'v1');
+      const rows = rowsOf(docs, documents, new Set(documents.keys()));
+      expect(rows.upserts).toMatchObject({ keys: [] });
+      await sql.transaction((tx) => saveDocuments(tx, 'new_by_copy', docs, rows));
+      const entries = [...documents];
+      await write('new_by_upsert', new Map(entries.slice(0, COPY_FROM_ROWS - 1)));
+      await write('new_by_upsert', new Map(entries.slice(COPY_FROM_ROWS - 1)));
+      expect(await read('new_by_copy')).toEqual(await read('new_by_upsert'));
+    });
   });
 }
 

@@ -1,7 +1,7 @@
 import { networksProjection, type NetworkDoc, type ProjectedEvent, type ProjectionDefinition } from '@kring/domain';
 import type { SqlSession } from '@kring/event-store';
 import { DocumentBuffer } from './document-buffer';
-import type { DocumentRows } from './document-tables';
+import { COPY_FROM_ROWS, type DocumentRows } from './document-tables';
 
 const event = (position: bigint, type: string, data: Record<string, unknown>): ProjectedEvent => ({
   id: `e${position}`,
@@ -10,6 +10,18 @@ const event = (position: bigint, type: string, data: Record<string, unknown>): P
   position,
   recordedAt: new Date('2024-01-01T00:00:00Z'),
 });
+
+/** A meeting of network n, at `position` in the log. */
+const meeting = (position: number, meetingId = `m${position}`): ProjectedEvent =>
+  event(BigInt(position), 'MeetingHeld', {
+    networkId: 'n',
+    meetingId,
+    sequence: position,
+    heldOn: '2024-01-08',
+    activity: 'wandelen',
+    attended: [],
+    absent: [],
+  });
 
 /** A generation built from the empty start reads nothing back: any query would be a mistake here. */
 const noSession = {
@@ -26,16 +38,6 @@ function jsonOf({ upserts }: DocumentRows): string {
 describe('DocumentBuffer', () => {
   it('takes rows as they were at the take, although evolve goes on changing the documents in place while the commit runs', async () => {
     const buffer = new DocumentBuffer(networksProjection as ProjectionDefinition<ProjectedEvent>, 'kring_test', true);
-    const meeting = (position: bigint, sequence: number) =>
-      event(position, 'MeetingHeld', {
-        networkId: 'n',
-        meetingId: `m${sequence}`,
-        sequence,
-        heldOn: '2024-01-08',
-        activity: 'wandelen',
-        attended: [],
-        absent: [],
-      });
     await buffer.apply(noSession, [
       event(1n, 'NetworkStarted', {
         networkId: 'n',
@@ -47,14 +49,71 @@ describe('DocumentBuffer', () => {
         cadenceWeeks: 1,
         startedOn: '2024-01-01',
       }),
-      meeting(2n, 1),
+      meeting(2),
     ]);
     const { rows } = buffer.take();
-    await buffer.apply(noSession, [meeting(3n, 2)]);
+    await buffer.apply(noSession, [meeting(3)]);
 
     const [taken] = JSON.parse(jsonOf(rows.networks)) as Array<{ key: string; doc: NetworkDoc }>;
     expect(taken).toMatchObject({ key: 'n', doc: { meetingsHeld: 1 } });
     const next = JSON.parse(jsonOf(buffer.take().rows.networks)) as Array<{ doc: NetworkDoc }>;
     expect(next[0].doc.meetingsHeld).toBe(2);
+  });
+});
+
+describe('DocumentBuffer, over its capacity', () => {
+  const meetings = (from: number, count: number) => Array.from({ length: count }, (_, i) => meeting(from + i));
+
+  it('evicts only documents already written: those changed since the last take stay for the next', async () => {
+    const buffer = new DocumentBuffer(networksProjection as ProjectionDefinition<ProjectedEvent>, 'kring_test', true, 4);
+    await buffer.apply(noSession, meetings(1, 3));
+    buffer.take();
+    // Applied while the first commit runs; trimmed once it is done, before the second take.
+    await buffer.apply(noSession, meetings(4, 6));
+    buffer.trim();
+    const { rows } = buffer.take();
+    expect(rows.meetings.deletes).toEqual([]);
+    expect((JSON.parse(jsonOf(rows.meetings)) as Array<{ key: string }>).map((row) => row.key)).toEqual([
+      'm4',
+      'm5',
+      'm6',
+      'm7',
+      'm8',
+      'm9',
+    ]);
+  });
+});
+
+describe('DocumentBuffer, large writes', () => {
+  const ids = (from: number, count: number) => Array.from({ length: count }, (_, i) => `m${from + i}`);
+  /** The keys a COPY write deletes before it loads its rows. */
+  function replacedBy({ upserts }: DocumentRows): string[] {
+    if (upserts === null || !('copy' in upserts)) throw new Error(`expected a large write, got ${JSON.stringify(upserts)}`);
+    return upserts.keys;
+  }
+
+  it('built from the empty start, deletes nothing before loading documents that were never written', async () => {
+    const buffer = new DocumentBuffer(networksProjection as ProjectionDefinition<ProjectedEvent>, 'kring_test', true);
+    await buffer.apply(
+      noSession,
+      ids(1, COPY_FROM_ROWS).map((id, i) => meeting(i + 1, id)),
+    );
+    expect(replacedBy(buffer.take().rows.meetings)).toEqual([]);
+    // Half of these were written by the first take: their rows are replaced.
+    await buffer.apply(
+      noSession,
+      ids(COPY_FROM_ROWS / 2 + 1, COPY_FROM_ROWS).map((id, i) => meeting(COPY_FROM_ROWS + i + 1, id)),
+    );
+    expect(replacedBy(buffer.take().rows.meetings)).toEqual(ids(COPY_FROM_ROWS / 2 + 1, COPY_FROM_ROWS / 2));
+  });
+
+  it('catching up on tables it did not build, replaces every document it writes', async () => {
+    const loaded = { query: () => Promise.resolve([]), exec: () => Promise.resolve() } as unknown as SqlSession;
+    const buffer = new DocumentBuffer(networksProjection as ProjectionDefinition<ProjectedEvent>, 'kring_test', false);
+    await buffer.apply(
+      loaded,
+      ids(1, COPY_FROM_ROWS).map((id, i) => meeting(i + 1, id)),
+    );
+    expect(replacedBy(buffer.take().rows.meetings)).toEqual(ids(1, COPY_FROM_ROWS));
   });
 });

@@ -15,6 +15,8 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
   private readonly stored: Record<string, Set<string>> = {};
   /** Keys whose removal was taken for a commit: forgotten by `trim`, once that commit is done. */
   private readonly removed: Record<string, Set<string>> = {};
+  /** Keys first touched since the last take that have no row in the tables (tracked only when `complete`). */
+  private readonly unwritten: Record<string, Set<string>> = {};
   private cached = 0;
   private pending: Event[] = [];
 
@@ -34,6 +36,7 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
       this.dirty[name] = new Set();
       this.stored[name] = new Set();
       this.removed[name] = new Set();
+      this.unwritten[name] = new Set();
     }
   }
 
@@ -55,6 +58,8 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
           table.delete(key);
           table.set(key, doc);
         } else if (!this.complete || this.stored[collection.name].has(key)) missing.add(key);
+        // Neither in memory nor evicted: never written, or its removal is committed. Its write need not delete first.
+        else this.unwritten[collection.name].add(key);
       }
       for (const key of touched[collection.name]) {
         if (!table.has(key)) this.cached++;
@@ -86,8 +91,9 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
         changed.set(key, doc);
         if (doc === undefined) this.removed[name].add(key);
       }
-      rows[name] = rowsOf(collection, changed);
+      rows[name] = rowsOf(collection, changed, this.unwritten[name]);
       this.dirty[name].clear();
+      this.unwritten[name].clear();
     }
     const events = this.pending;
     this.pending = [];
@@ -119,8 +125,11 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
       const table = this.tables[name];
       const share = Math.ceil((count * table.size) / Math.max(1, this.cached));
       let taken = 0;
+      const dirty = this.dirty[name];
       for (const key of table.keys()) {
         if (taken >= share || left <= 0) break;
+        // Changed since the last take (applied while a commit ran): its only copy is here until the next take.
+        if (dirty.has(key)) continue;
         table.delete(key);
         if (this.complete) this.stored[name].add(key);
         taken++;

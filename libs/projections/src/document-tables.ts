@@ -72,7 +72,7 @@ export const COPY_FROM_ROWS = 500;
 export interface DocumentRows {
   /**
    * The rows to write, or null if none: a small write as JSON text for one upsert; a large one (a
-   * rebuild, a catch-up) in COPY's text format, with the keys it replaces.
+   * rebuild, a catch-up) in COPY's text format, with the keys whose rows it replaces (those that may exist).
    */
   upserts: { json: string } | { copy: string; keys: string[] } | null;
   deletes: string[];
@@ -86,8 +86,11 @@ function copyField(value: unknown): string {
 }
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** The rows for `documents` (`undefined`: removed). */
-export function rowsOf(collection: Collection, documents: Map<string, unknown>): DocumentRows {
+/**
+ * The rows for `documents` (`undefined`: removed). Keys in `unwritten` are known to have no row yet (a
+ * generation built from the empty start knows which): a large write adds theirs without deleting first.
+ */
+export function rowsOf(collection: Collection, documents: Map<string, unknown>, unwritten?: ReadonlySet<string>): DocumentRows {
   const columns = Object.entries(collection.columns);
   const deletes: string[] = [];
   for (const [key, doc] of documents) if (doc === undefined) deletes.push(key);
@@ -107,7 +110,7 @@ export function rowsOf(collection: Collection, documents: Map<string, unknown>):
   const keys: string[] = [];
   for (const [key, doc] of documents) {
     if (doc === undefined) continue;
-    keys.push(key);
+    if (!unwritten?.has(key)) keys.push(key);
     // JSON text holds no raw line breaks or tabs: only its backslashes need escaping, and most documents have none.
     const json = JSON.stringify(doc);
     let line = `${copyField(key)}\t${json.includes('\\') ? json.replace(/\\/g, '\\\\') : json}`;
@@ -132,7 +135,8 @@ export async function saveDocuments(
   const columns = Object.entries(collection.columns);
   const names = ['key', 'doc', ...columns.map(([name]) => name)];
   if (upserts !== null && 'copy' in upserts) {
-    await tx.query(`DELETE FROM ${table} WHERE key = ANY ($1::text[])`, [[...upserts.keys, ...deletes]]);
+    const replaced = [...upserts.keys, ...deletes];
+    if (replaced.length > 0) await tx.query(`DELETE FROM ${table} WHERE key = ANY ($1::text[])`, [replaced]);
     await tx.copyRows(table, names, upserts.copy);
     return;
   }
