@@ -15,8 +15,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { applyEvents, DocumentTables, networksProjection } from '@kring/domain';
-import { openEventStoreWithSql, RecordedEvent } from '@kring/event-store';
+import { networksProjection, ProjectionsInMemory } from '@kring/domain';
+import { openEventStoreWithSql } from '@kring/event-store';
 import { ProjectionEngine } from '@kring/projections';
 import { PROJECTIONS } from '@kring/domain';
 import { generateRealisticLog, meetingHeld } from '../test/support/realistic-log';
@@ -35,18 +35,6 @@ const { values: args } = parseArgs({
 const EVENTS = Number(args.events);
 const SECONDS = Number(args.seconds);
 const WRITERS = 8;
-
-async function* batchesOf(events: AsyncIterable<RecordedEvent>, size: number): AsyncGenerator<RecordedEvent[]> {
-  let batch: RecordedEvent[] = [];
-  for await (const event of events) {
-    batch.push(event);
-    if (batch.length === size) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
-}
 
 async function benchStore(target: StoreTarget) {
   const fresh = await target.fresh('bench-projections');
@@ -71,12 +59,10 @@ async function benchStore(target: StoreTarget) {
     log(`read-all through the port                 ${readAllPerSec} events/s (CPU: ${JSON.stringify(readAllCpu)})`);
 
     // What the projections' own code costs, without a database write: the floor under any rebuild here.
-    const tables = new Map(PROJECTIONS.map((projection) => [projection, {} as DocumentTables]));
+    const inMemory = new ProjectionsInMemory(PROJECTIONS);
     const applyStarted = performance.now();
-    for await (const batch of batchesOf(store.readAll({ batchSize: 5000 }), 5000))
-      for (const [projection, documents] of tables) applyEvents(projection, documents, batch);
+    for await (const event of store.readAll({ batchSize: 5000 })) inMemory.apply(event);
     const applyMs = performance.now() - applyStarted - readAllMs;
-    tables.clear();
     log(
       `read-all and apply in memory, no writes   ${perSec(total, applyMs + readAllMs)} events/s (apply alone ${Math.round(applyMs)} ms, read ${Math.round(readAllMs)} ms)`,
     );

@@ -1,4 +1,4 @@
-import { checkEvent, handles, ProjectionDefinition } from '@kring/domain';
+import { checksOf, ProjectionDefinition } from '@kring/domain';
 import type { EventStore, RecordedEvent } from '@kring/event-store';
 
 /** Reads the log in batches for the projections. */
@@ -36,7 +36,13 @@ export class LogReader {
 
 /** The events of a batch that a projection handles, each checked against its schema: a malformed one throws MalformedEventError. */
 export function eventsFor(definition: ProjectionDefinition, events: readonly RecordedEvent[]): RecordedEvent[] {
-  const mine = events.filter((event) => handles(definition, event.type));
-  for (const event of mine) checkEvent(definition.events, event);
+  const checks = checksOf(definition);
+  const mine: RecordedEvent[] = [];
+  for (const event of events) {
+    const check = checks.get(event.type);
+    if (check === undefined) continue;
+    check(event);
+    mine.push(event);
+  }
   return mine;
 }

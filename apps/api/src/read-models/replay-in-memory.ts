@@ -1,4 +1,4 @@
-import { applyEvents, asProjected, BusinessCalendar, type DocumentTables, handles, type IsoDate, type StoredEvent } from '@kring/domain';
+import { BusinessCalendar, type IsoDate, ProjectionsInMemory, type StoredEvent } from '@kring/domain';
 import { PROJECTIONS } from '@kring/domain';
 
 /** Every read model's documents, by projection, then collection, in key order (removed documents left out). */
@@ -27,7 +27,7 @@ export async function replayInMemory(
   { asOf, on }: ReplayQuestion = {},
   onProgress?: (read: number) => void,
 ): Promise<Replay> {
-  const tables = new Map(PROJECTIONS.map((projection) => [projection, {} as DocumentTables]));
+  const projections = new ProjectionsInMemory(PROJECTIONS);
   const calendar = new BusinessCalendar();
   let position = 0n;
   let read = 0;
@@ -36,11 +36,10 @@ export async function replayInMemory(
     position = event.position;
     if (++read % 5000 === 0) onProgress?.(read);
     if (on !== undefined && !calendar.happenedBy(event, on)) continue;
-    for (const [projection, documents] of tables)
-      if (handles(projection, event.type)) applyEvents(projection, documents, [asProjected(projection, event)]);
+    projections.apply(event);
   }
   const readModels: ReadModelDocuments = {};
-  for (const [projection, documents] of tables) {
+  for (const [projection, documents] of projections.tables) {
     readModels[projection.name] = {};
     for (const collection of projection.collections)
       readModels[projection.name][collection.name] = [...(documents[collection.name] ?? new Map()).entries()]

@@ -54,7 +54,12 @@ const FITS: Record<Kind | 'text' | 'texts', (value: unknown) => boolean> = {
   date: (value) => typeof value === 'string' && ISO_DATE.test(value),
   number: (value) => typeof value === 'number' && Number.isFinite(value),
   boolean: (value) => typeof value === 'boolean',
-  strings: (value) => Array.isArray(value) && value.every((item) => typeof item === 'string'),
+  strings: (value) => {
+    if (!Array.isArray(value)) return false;
+    // A loop, not `every`: attendance lists are checked at every meeting of a rebuild.
+    for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return false;
+    return true;
+  },
   list: (value) => Array.isArray(value),
   record: isRecord,
   text: (value) => typeof value === 'string',
@@ -121,22 +126,66 @@ function problemIn(fields: Record<string, string>, values: Record<string, unknow
 const PERSONAL_SUBJECT = { subjectId: 'string' };
 const personalFields = new WeakMap<Record<string, string>, Record<string, string>>();
 
-/** What is wrong with a stored event by its schemas (the log's form: after upcasting), or undefined when it fits. */
-export function eventProblem(
-  schemas: Readonly<Record<string, AnySchema>>,
-  event: { type: string; version: number; data: Record<string, unknown> },
-): string | undefined {
-  const schema = Object.hasOwn(schemas, event.type) ? schemas[event.type] : undefined;
-  if (!schema) return `${event.type} is no event this reader knows`;
+/** The fields a schema's `personal` must have: its own, and whose data it is. */
+function personalFieldsOf(personal: Record<string, string>): Record<string, string> {
+  let fields = personalFields.get(personal);
+  if (!fields) personalFields.set(personal, (fields = { ...PERSONAL_SUBJECT, ...personal }));
+  return fields;
+}
+
+interface CheckedEvent {
+  streamId: string;
+  position: bigint;
+  type: string;
+  version: number;
+  data: Record<string, unknown>;
+}
+
+/** What is wrong with a stored event by its own type's schema, or undefined when it fits. */
+function problemWith(schema: AnySchema, event: { type: string; version: number; data: Record<string, unknown> }): string | undefined {
   if (event.version !== schema.version)
     return `version ${event.version} of ${event.type} is not ${schema.version}, and no upcaster made it so`;
   const problem = problemIn(schema.data, event.data, '');
   if (problem || !schema.personal) return problem;
   const personal = event.data.personal;
   if (typeof personal !== 'object' || personal === null) return 'personal is missing';
-  let fields = personalFields.get(schema.personal);
-  if (!fields) personalFields.set(schema.personal, (fields = { ...PERSONAL_SUBJECT, ...schema.personal }));
-  return problemIn(fields, personal as Record<string, unknown>, 'personal.');
+  return problemIn(personalFieldsOf(schema.personal), personal as Record<string, unknown>, 'personal.');
+}
+
+/** What is wrong with a stored event by its schemas (the log's form: after upcasting), or undefined when it fits. */
+export function eventProblem(
+  schemas: Readonly<Record<string, AnySchema>>,
+  event: { type: string; version: number; data: Record<string, unknown> },
+): string | undefined {
+  const schema = Object.hasOwn(schemas, event.type) ? schemas[event.type] : undefined;
+  return schema ? problemWith(schema, event) : `${event.type} is no event this reader knows`;
+}
+
+const checkers = new WeakMap<AnySchema, (event: CheckedEvent) => void>();
+
+/**
+ * The check of one schema, made once: throws MalformedEventError unless an event of its type fits.
+ * Whoever checks many events of a type keeps it, and pays neither a lookup by type nor one by fields.
+ */
+export function checkerOf(schema: AnySchema): (event: CheckedEvent) => void {
+  let check = checkers.get(schema);
+  if (!check) {
+    const { version } = schema;
+    const fitsData = compiled(schema.data).fitsAll;
+    const fitsPersonal = schema.personal && compiled(personalFieldsOf(schema.personal)).fitsAll;
+    const fits = (data: Record<string, unknown>): boolean => {
+      if (!fitsData(data)) return false;
+      if (!fitsPersonal) return true;
+      const personal = data.personal;
+      return typeof personal === 'object' && personal !== null && fitsPersonal(personal as Record<string, unknown>);
+    };
+    check = (event) => {
+      if (event.version === version && fits(event.data)) return;
+      throw new MalformedEventError(event.streamId, event.position, event.type, problemWith(schema, event)!);
+    };
+    checkers.set(schema, check);
+  }
+  return check;
 }
 
 /** An event in the log that does not fit its schema: named by stream and position, so it can be found and fixed. */
@@ -153,10 +202,8 @@ export class MalformedEventError extends Error {
 }
 
 /** Throws MalformedEventError unless the stored event fits its schema. */
-export function checkEvent(
-  schemas: Readonly<Record<string, AnySchema>>,
-  event: { streamId: string; position: bigint; type: string; version: number; data: Record<string, unknown> },
-): void {
-  const problem = eventProblem(schemas, event);
-  if (problem) throw new MalformedEventError(event.streamId, event.position, event.type, problem);
+export function checkEvent(schemas: Readonly<Record<string, AnySchema>>, event: CheckedEvent): void {
+  const schema = Object.hasOwn(schemas, event.type) ? schemas[event.type] : undefined;
+  if (!schema) throw new MalformedEventError(event.streamId, event.position, event.type, `${event.type} is no event this reader knows`);
+  checkerOf(schema)(event);
 }

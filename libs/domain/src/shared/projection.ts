@@ -5,7 +5,7 @@
  * rebuilds and "as of" replays, so no figure has a second hand-written copy of its logic.
  */
 import type { PersonalData } from './decider';
-import { checkEvent, type AnySchema } from './event-schema';
+import { checkEvent, checkerOf, type AnySchema } from './event-schema';
 import type { StoredPersonal } from './personal';
 
 /** An event as a projection sees it: its stored `data` (personal data under `data.personal`) and where it sits in the log. */
@@ -130,6 +130,18 @@ export function handledTypesOf(projection: ProjectionDefinition): ReadonlySet<st
   return types;
 }
 
+const checksByType = new WeakMap<ProjectionDefinition, ReadonlyMap<string, (event: StoredEvent) => void>>();
+
+/** The check of each event type a projection handles (see checkerOf), made once per projection: a rebuild checks every event. */
+export function checksOf(projection: ProjectionDefinition): ReadonlyMap<string, (event: StoredEvent) => void> {
+  let checks = checksByType.get(projection);
+  if (!checks) {
+    checks = new Map(Object.entries<AnySchema>(projection.events).map(([type, schema]) => [type, checkerOf(schema)]));
+    checksByType.set(projection, checks);
+  }
+  return checks;
+}
+
 /** Whether the projection handles this event type. */
 export function handles(projection: ProjectionDefinition, type: string): boolean {
   return handledTypesOf(projection).has(type);
@@ -176,6 +188,18 @@ export function pairKey(first: string, second: string): string {
   return key;
 }
 
+/** Applies one event to one collection's documents in `table` (changed in place). */
+function applyTo(collection: AnyCollection, table: Map<string, unknown>, event: ProjectedEvent): void {
+  const keys = collection.keys(event);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index];
+    const before = table.get(key);
+    const after = collection.evolve(before, event, key, index);
+    // A document changed in place is already there; an absent one that stays absent is marked removed, as before.
+    if (after !== before || before === undefined) table.set(key, after);
+  }
+}
+
 /** Applies events, in order, to the documents in `tables` (changed in place): the one place where a read model evolves. */
 export function applyEvents<Event extends ProjectedEvent>(
   projection: ProjectionDefinition<Event>,
@@ -186,16 +210,50 @@ export function applyEvents<Event extends ProjectedEvent>(
   const collections = projection.collections.map((collection) => ({ collection, table: (tables[collection.name] ??= new Map()) }));
   for (const event of events) {
     if (!types.has(event.type)) continue;
-    for (const { collection, table } of collections) {
-      const keys = collection.keys(event);
-      for (let index = 0; index < keys.length; index++) {
-        const key = keys[index];
-        const before = table.get(key);
-        const after = collection.evolve(before, event, key, index);
-        // A document changed in place is already there; an absent one that stays absent is marked removed, as before.
-        if (after !== before || before === undefined) table.set(key, after);
-      }
-    }
+    for (const { collection, table } of collections) applyTo(collection, table, event);
   }
   return tables;
+}
+
+/** Where the events of one type go: the checks of their schemas (one, unless projections differ), then the collections. */
+interface Route {
+  checks: Array<(event: StoredEvent) => void>;
+  targets: Array<{ collection: AnyCollection; table: Map<string, unknown> }>;
+}
+
+/**
+ * Many projections applied in memory from one pass over the log, as a replay does (`kring replay`,
+ * "as of" questions): each event's type is looked up once, the event is checked once against its
+ * schema and handed only to the collections of the projections that handle it. Applying one projection
+ * at a time would read the whole log, and check its events, once per projection.
+ */
+export class ProjectionsInMemory {
+  /** Each projection's documents, changed in place as events are applied. */
+  readonly tables: ReadonlyMap<ProjectionDefinition, DocumentTables>;
+  private readonly routes = new Map<string, Route>();
+
+  constructor(projections: readonly ProjectionDefinition[]) {
+    const tables = new Map<ProjectionDefinition, DocumentTables>();
+    for (const projection of projections) {
+      const documents: DocumentTables = {};
+      tables.set(projection, documents);
+      for (const [type, check] of checksOf(projection)) {
+        let route = this.routes.get(type);
+        if (!route) this.routes.set(type, (route = { checks: [], targets: [] }));
+        // Projections that handle a type share its schema, and so its check: each event is checked once.
+        if (!route.checks.includes(check)) route.checks.push(check);
+        for (const collection of projection.collections)
+          route.targets.push({ collection, table: (documents[collection.name] ??= new Map()) });
+      }
+    }
+    this.tables = tables;
+  }
+
+  /** Applies the next event of the log (MalformedEventError if it does not fit its schema); events no projection handles pass by. */
+  apply(event: StoredEvent): void {
+    const route = this.routes.get(event.type);
+    if (!route) return;
+    for (let i = 0; i < route.checks.length; i++) route.checks[i](event);
+    for (let i = 0; i < route.targets.length; i++) applyTo(route.targets[i].collection, route.targets[i].table, event);
+  }
 }
