@@ -1,4 +1,4 @@
-import { handledTypesOf, type ProjectionDefinition } from '@kring/domain';
+import { checksOf, type ProjectionDefinition } from '@kring/domain';
 import { EventStore, migrate, RecordedEvent, SqlDriver } from '@kring/event-store';
 import { assertIdentifier } from './document-tables';
 import { ProjectionFailedError } from './errors';
@@ -206,7 +206,7 @@ export class ProjectionEngine {
    */
   private committedElsewhere(name: string, from: bigint, to: bigint): void {
     if (this.listeners.size === 0 || from < 0n) return;
-    const types = [...handledTypesOf(this.definitionOf(name))];
+    const types = [...checksOf(this.definitionOf(name)).keys()];
     const previous = this.following.get(name) ?? Promise.resolve();
     const next = previous.then(async () => {
       for (let after = from; after < to;) {

@@ -110,8 +110,6 @@ export function asEventOf<Event extends ProjectedEvent>(schemas: Readonly<Record
 /** Documents by collection, then key; `undefined` marks a document the events removed. */
 export type DocumentTables = Record<string, Map<string, unknown>>;
 
-const handledTypes = new WeakMap<ProjectionDefinition, ReadonlySet<string>>();
-
 /** The event types a projection handles. */
 export const eventTypesOf = (projection: ProjectionDefinition): string[] => Object.keys(projection.events);
 
@@ -123,16 +121,12 @@ export function schemasOf<S extends Readonly<Record<string, AnySchema>>, K exten
   return Object.fromEntries(types.map((type) => [type, schemas[type]])) as Pick<S, K>;
 }
 
-/** The event types a projection handles, as a Set (made once per projection: this is asked for every event of a rebuild). */
-export function handledTypesOf(projection: ProjectionDefinition): ReadonlySet<string> {
-  let types = handledTypes.get(projection);
-  if (!types) handledTypes.set(projection, (types = new Set(eventTypesOf(projection))));
-  return types;
-}
-
 const checksByType = new WeakMap<ProjectionDefinition, ReadonlyMap<string, (event: StoredEvent) => void>>();
 
-/** The check of each event type a projection handles (see checkerOf), made once per projection: a rebuild checks every event. */
+/**
+ * The event types a projection handles, each with the check of its schema (see checkerOf): made once
+ * per projection, since a rebuild asks for every event.
+ */
 export function checksOf(projection: ProjectionDefinition): ReadonlyMap<string, (event: StoredEvent) => void> {
   let checks = checksByType.get(projection);
   if (!checks) {
@@ -144,7 +138,7 @@ export function checksOf(projection: ProjectionDefinition): ReadonlyMap<string, 
 
 /** Whether the projection handles this event type. */
 export function handles(projection: ProjectionDefinition, type: string): boolean {
-  return handledTypesOf(projection).has(type);
+  return checksOf(projection).has(type);
 }
 
 /** The keys, per collection, that these events touch: what the engine loads before applying a batch. */
@@ -152,7 +146,7 @@ export function keysTouched<Event extends ProjectedEvent>(
   projection: ProjectionDefinition<Event>,
   events: readonly Event[],
 ): Record<string, Set<string>> {
-  const types = handledTypesOf(projection);
+  const types = checksOf(projection);
   const keys: Record<string, Set<string>> = {};
   for (const collection of projection.collections) {
     const set = (keys[collection.name] = new Set<string>());
@@ -206,7 +200,7 @@ export function applyEvents<Event extends ProjectedEvent>(
   tables: DocumentTables,
   events: readonly Event[],
 ): DocumentTables {
-  const types = handledTypesOf(projection);
+  const types = checksOf(projection);
   const collections = projection.collections.map((collection) => ({ collection, table: (tables[collection.name] ??= new Map()) }));
   for (const event of events) {
     if (!types.has(event.type)) continue;
