@@ -199,6 +199,9 @@ export class Lanes {
       }
     } catch (error) {
       lane.closing = true;
+      // A commit still on its way moves the checkpoint that a run starting again begins from (and with it
+      // whether its tables are known empty): wait for it to end first.
+      await committing?.catch(() => undefined);
       const culprit = error instanceof ProjectionFailedError ? error.projection : undefined;
       for (const run of [...lane.runs, ...lane.joining.splice(0)]) {
         this.running.delete(run.generation);
