@@ -1,6 +1,14 @@
 import { type AnyCollection, collection } from '@kring/domain';
 import { openSqlDriver, readModelsOf, type SqlDriver } from '@kring/event-store';
-import { COPY_FROM_ROWS, createTablesSql, loadDocuments, rowsOf, saveDocuments } from '../../libs/projections/src/document-tables';
+import {
+  COPY_FROM_ROWS,
+  createTablesSql,
+  type DocumentRows,
+  loadDocuments,
+  rowsOf,
+  writeDocuments,
+  writesOf,
+} from '../../libs/projections/src/document-tables';
 import { describeOn, FreshStore, pgliteTarget, postgresTarget, StoreTarget } from '../support/targets';
 
 interface Doc {
@@ -40,8 +48,8 @@ function writeTest(target: StoreTarget): void {
       await fresh?.dispose();
     });
 
-    const write = (schema: string, documents: Map<string, Doc | undefined>) =>
-      sql.transaction((tx) => saveDocuments(tx, schema, docs, rowsOf(docs, documents)));
+    const writeRows = (schema: string, rows: DocumentRows) => sql.transaction((tx) => writeDocuments(tx, writesOf(schema, docs, rows)));
+    const write = (schema: string, documents: Map<string, Doc | undefined>) => writeRows(schema, rowsOf(docs, documents));
     const read = async (schema: string) =>
       sql.query<Record<string, unknown>>(`SELECT key, doc, text, count, ratio, flagged, day::text FROM ${schema}.docs ORDER BY key`);
     const many = (from: number, count: number, version: string) =>
@@ -94,7 +102,7 @@ function writeTest(target: StoreTarget): void {
       const documents = many(0, COPY_FROM_ROWS, 'v1');
       const rows = rowsOf(docs, documents, new Set(documents.keys()));
       expect(rows.upserts).toMatchObject({ keys: [] });
-      await sql.transaction((tx) => saveDocuments(tx, 'new_by_copy', docs, rows));
+      await writeRows('new_by_copy', rows);
       const entries = [...documents];
       await write('new_by_upsert', new Map(entries.slice(0, COPY_FROM_ROWS - 1)));
       await write('new_by_upsert', new Map(entries.slice(COPY_FROM_ROWS - 1)));

@@ -3,7 +3,7 @@ export * from './upcasting';
 export * from './open-event-store';
 export * from './store-config';
 export { DataDirLockedError } from './pglite/data-dir-lock';
-export type { ReservedSession, SqlDriver, SqlSession } from './sql/sql-driver';
+export { SqlState, type ReservedSession, type SqlDriver, type SqlSession } from './sql/sql-driver';
 export { migrate, type Migration } from './sql/migrations';
 export { SqlEventStore } from './sql/sql-event-store';
 export { EventStoreDbEventStore } from './esdb/esdb-event-store';

@@ -1,6 +1,6 @@
 import { applyEvents, type DocumentTables, keysTouched, ProjectedEvent, ProjectionDefinition } from '@kring/domain';
 import type { SqlSession } from '@kring/event-store';
-import { type DocumentRows, loadDocuments, rowsOf, saveDocuments } from './document-tables';
+import { type DocumentRows, type DocumentWrites, loadDocuments, rowsOf, writesOf } from './document-tables';
 
 /**
  * One generation's documents held in memory between commits (write-back). A catch-up applies many
@@ -100,9 +100,15 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
     return { rows, events };
   }
 
-  /** Writes what `take` returned, inside the caller's transaction. */
-  async write(tx: SqlSession, rows: Record<string, DocumentRows>): Promise<void> {
-    for (const collection of this.projection.collections) await saveDocuments(tx, this.schema, collection, rows[collection.name]);
+  /** The writes of what `take` returned, every collection's. */
+  writesOf(rows: Record<string, DocumentRows>): DocumentWrites {
+    const writes: DocumentWrites = { statements: [], copies: [] };
+    for (const collection of this.projection.collections) {
+      const { statements, copies } = writesOf(this.schema, collection, rows[collection.name]);
+      writes.statements.push(...statements);
+      writes.copies.push(...copies);
+    }
+    return writes;
   }
 
   /**

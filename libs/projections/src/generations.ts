@@ -3,10 +3,10 @@
  * kring_projections with its version, checkpoint and state. Every statement on that table is here.
  */
 import type { ProjectionDefinition } from '@kring/domain';
-import type { SqlDriver, SqlSession } from '@kring/event-store';
+import { type SqlDriver, type SqlSession, SqlState } from '@kring/event-store';
 import { randomUUID } from 'node:crypto';
-import { assertIdentifier, createIndexesSql, createTablesSql } from './document-tables';
-import { LostLeadershipError } from './errors';
+import { assertIdentifier, createIndexesSql, createTablesSql, type DocumentStatement } from './document-tables';
+import { LostLeadershipError, ProjectionFailedError } from './errors';
 import { STATUS_CHANNEL } from './projection-schema';
 
 export type GenerationState = 'building' | 'active' | 'retired';
@@ -100,40 +100,49 @@ export class GenerationTable {
   }
 
   /**
-   * In the caller's transaction, before it writes documents: locks the generations' rows and returns
-   * those still to be written (a retired one is marked so and left out). Throws LostLeadershipError if
-   * a checkpoint moved under us: the row locks are the last line of defence if two processes ever
-   * believed they held the advisory lock.
+   * Commits generations' document statements and advances their checkpoints to `checkpoint`, in one
+   * statement (kring_commit_documents): alone, or inside the caller's transaction when COPYs follow.
+   * Returns those written: a retired one is marked so and left out. Throws LostLeadershipError if a
+   * checkpoint moved under us, and ProjectionFailedError naming the generation whose write failed.
    */
-  async lockForCommit(tx: SqlSession, generations: readonly Generation[]): Promise<Generation[]> {
-    const rows = await tx.query<Omit<Generation, 'version'>>(
-      `SELECT p.name, p.generation, p.checkpoint, p.state FROM kring_projections p
-         JOIN unnest($1::text[], $2::integer[]) AS m(name, generation) USING (name, generation)
-       FOR UPDATE OF p`,
-      [generations.map((g) => g.name), generations.map((g) => g.generation)],
-    );
-    const live: Generation[] = [];
-    for (const generation of generations) {
-      const row = rows.find((r) => r.name === generation.name && r.generation === generation.generation);
-      if (row?.state === 'retired') generation.state = 'retired';
-      else if (!row || row.checkpoint !== generation.checkpoint) throw new LostLeadershipError();
-      else live.push(generation);
+  async commit(
+    session: SqlSession,
+    entries: ReadonlyArray<{ generation: Generation; statements: readonly DocumentStatement[] }>,
+    checkpoint: bigint,
+  ): Promise<Generation[]> {
+    const generations = entries.map((entry) => entry.generation);
+    const statements = entries.flatMap(({ statements }, i) => statements.map((statement) => ({ ...statement, owner: i + 1 })));
+    let states: GenerationState[];
+    try {
+      [{ states }] = await session.query<{ states: GenerationState[] }>(
+        `SELECT kring_commit_documents($1::text[], $2::integer[], $3::bigint[], $4::bigint, $5::integer[], $6::text[], $7::jsonb, $8::text[]) AS states`,
+        [
+          generations.map((g) => g.name),
+          generations.map((g) => g.generation),
+          generations.map((g) => g.checkpoint.toString()),
+          checkpoint.toString(),
+          statements.map((s) => s.owner),
+          statements.map((s) => s.sql),
+          // Each statement's JSON is already text: joined, not parsed and serialised again.
+          `[${statements.map((s) => s.json).join(',')}]`,
+          generations.map((generation) => statusPayload({ ...generation, checkpoint }, this.origin)),
+        ],
+      );
+    } catch (error) {
+      const { code, detail, hint, message } = error as { code?: string; detail?: string; hint?: string; message: string };
+      if (code === SqlState.checkpointMoved) throw new LostLeadershipError();
+      if (code !== SqlState.documentWriteFailed) throw error;
+      const generation = generations[Number(detail) - 1];
+      throw new ProjectionFailedError(
+        generation.name,
+        `writing its documents up to position ${checkpoint}`,
+        Object.assign(new Error(message), { code: hint }),
+      );
     }
-    return live;
-  }
-
-  /** In the caller's transaction: the generations' new checkpoint, announced to every process on commit. */
-  async advance(tx: SqlSession, generations: readonly Generation[], checkpoint: bigint): Promise<void> {
-    await tx.query(
-      `UPDATE kring_projections p SET checkpoint = $3
-         FROM unnest($1::text[], $2::integer[]) AS m(name, generation)
-        WHERE p.name = m.name AND p.generation = m.generation`,
-      [generations.map((g) => g.name), generations.map((g) => g.generation), checkpoint.toString()],
-    );
-    await tx.query('SELECT pg_notify($1, status) FROM unnest($2::text[]) AS status', [
-      STATUS_CHANNEL,
-      generations.map((generation) => statusPayload({ ...generation, checkpoint }, this.origin)),
-    ]);
+    return generations.filter((generation, i) => {
+      if (states[i] === 'retired') generation.state = 'retired';
+      return states[i] !== 'retired';
+    });
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventTypesOf, type ProjectionDefinition } from '@kring/domain';
-import type { RecordedEvent, SqlDriver } from '@kring/event-store';
+import type { RecordedEvent, SqlDriver, SqlSession } from '@kring/event-store';
 import { DocumentBuffer } from './document-buffer';
 import { ProjectionFailedError } from './errors';
 import { Generation, GenerationTable, schemaOf } from './generations';
@@ -250,18 +250,21 @@ export class Lanes {
 
   /** Writes every run's changed documents and their checkpoints in one transaction. */
   private async commit(runs: GenerationRun[], checkpoint: bigint): Promise<void> {
-    const taken = runs.map((run) => ({ run, ...run.buffer.take() }));
-    const written = await this.sql.transaction(async (tx) => {
-      const live = await this.generations.lockForCommit(
-        tx,
-        runs.map((run) => run.generation),
-      );
-      const writing = taken.filter(({ run }) => live.includes(run.generation));
-      for (const { run, rows } of writing)
-        await run.buffer.write(tx, rows).catch(failedAs(run, `writing its documents up to position ${checkpoint}`));
-      if (live.length > 0) await this.generations.advance(tx, live, checkpoint);
-      return writing;
+    const taken = runs.map((run) => {
+      const { rows, events } = run.buffer.take();
+      return { run, events, writes: run.buffer.writesOf(rows) };
     });
+    const entries = taken.map(({ run, writes }) => ({ generation: run.generation, statements: writes.statements }));
+    const commitOn = async (session: SqlSession) => {
+      const live = await this.generations.commit(session, entries, checkpoint);
+      const writing = taken.filter(({ run }) => live.includes(run.generation));
+      for (const { run, writes } of writing)
+        for (const { table, columns, rows } of writes.copies)
+          await session.copyRows(table, columns, rows).catch(failedAs(run, `writing its documents up to position ${checkpoint}`));
+      return writing;
+    };
+    // A live round is one statement; large writes (a catch-up) add COPYs after it, in one transaction.
+    const written = taken.some(({ writes }) => writes.copies.length > 0) ? await this.sql.transaction(commitOn) : await commitOn(this.sql);
     for (const { run, events } of written) {
       run.generation.checkpoint = checkpoint;
       run.applied += events.length;

@@ -1,7 +1,7 @@
 import { eventTypesOf, type ProjectionDefinition } from '@kring/domain';
 import type { RecordedEvent, SqlDriver } from '@kring/event-store';
 import { DocumentBuffer } from './document-buffer';
-import { createIndexesSql, createTablesSql } from './document-tables';
+import { createIndexesSql, createTablesSql, writeDocuments } from './document-tables';
 import { eventsFor, LogReader } from './log-reader';
 
 /**
@@ -20,7 +20,7 @@ export async function replayInto(
   const buffer = new DocumentBuffer<RecordedEvent>(definition, schema, true);
   const flush = async () => {
     const { rows } = buffer.take();
-    await sql.transaction((tx) => buffer.write(tx, rows));
+    await sql.transaction((tx) => writeDocuments(tx, buffer.writesOf(rows)));
     buffer.trim();
   };
   const types = eventTypesOf(definition);

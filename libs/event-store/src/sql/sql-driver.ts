@@ -36,6 +36,10 @@ export const SqlState = {
   wrongExpectedRevision: 'KR409',
   eventIdConflict: 'KR410',
   idempotencyKeyReused: 'KR411',
+  /** A projection's checkpoint moved under the process committing it: another process projects it now. */
+  checkpointMoved: 'KR412',
+  /** A projection's document write failed; DETAIL names the generation (its place in the commit), HINT the original SQLSTATE. */
+  documentWriteFailed: 'KR413',
   /** PostgreSQL's own: text the database cannot store, such as \u0000 inside jsonb. */
   untranslatableCharacter: '22P05',
 } as const;
