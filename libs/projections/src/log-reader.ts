@@ -8,12 +8,20 @@ export class LogReader {
     readonly batchSize: number,
   ) {}
 
-  /** The head, then the next batch after `after` (of these event types, if given); the head first: see the lane. */
+  /**
+   * The next batch after `after` (of these event types, if given) and how far it saw. A short filtered
+   * batch saw up to the head, read first (the events after its last may be of other types); a short
+   * unfiltered one up to its last event, no head needed: positions are gap-free, in commit order.
+   */
   async readAfter(
     after: bigint,
     eventTypes: readonly string[] | undefined,
     knownHead?: bigint,
   ): Promise<{ head: bigint; events: RecordedEvent[] }> {
+    if (eventTypes === undefined) {
+      const events = await this.read(after, undefined);
+      return { head: events.length > 0 ? events[events.length - 1].position : after, events };
+    }
     const head = knownHead ?? (await this.store.headPosition());
     return { head, events: await this.read(after, eventTypes) };
   }
