@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { openEventStore } from '@kring/event-store';
 import { GraphqlClient, graphqlClient, signToken } from '../test/support/graphql-client';
 import { pgliteTarget, postgresTarget, StoreTarget } from '../test/support/targets';
-import { buildApi, cpuMeter, cpuMsOf, forSeconds, log, pct, percentile, startServer, stopServer } from './support';
+import { buildApi, cpuMeter, cpuMsOf, forSeconds, log, pct, percentile, pooled, startServer, stopServer } from './support';
 
 const { values: args } = parseArgs({
   options: { seconds: { type: 'string', default: '5' }, adapters: { type: 'string', default: 'pglite,postgres' } },
@@ -73,13 +73,6 @@ async function recordMeetingRow(api: GraphqlClient, token: string, network: { ne
     token,
   );
   if (errors) throw new Error(`recordMeetingRow failed: ${JSON.stringify(errors)}`);
-}
-
-/** Several alternated rounds as one: every latency, and the rate over the rounds' total time. */
-function pooled(rounds: Array<{ count: number; perSec: number; latencies: number[] }>) {
-  const count = rounds.reduce((sum, r) => sum + r.count, 0);
-  const seconds = rounds.reduce((sum, r) => sum + r.count / r.perSec, 0);
-  return { count, perSec: Math.round(count / seconds), latencies: rounds.flatMap((r) => r.latencies).sort((a, b) => a - b) };
 }
 
 /** The store's own limit: 8 writers appending one event each, on an empty store of the adapter the API uses next. */

@@ -82,6 +82,13 @@ export async function forSeconds(
   return { count: latencies.length, perSec: perSec(latencies.length, performance.now() - started), latencies };
 }
 
+/** Several alternated rounds as one: every latency, and the rate over the rounds' total time. */
+export function pooled(rounds: Array<{ count: number; perSec: number; latencies: number[] }>) {
+  const count = rounds.reduce((sum, r) => sum + r.count, 0);
+  const seconds = rounds.reduce((sum, r) => sum + r.count / r.perSec, 0);
+  return { count, perSec: Math.round(count / seconds), latencies: rounds.flatMap((r) => r.latencies).sort((a, b) => a - b) };
+}
+
 /** The API's entry as the build writes it. */
 export const API_ENTRY = 'dist/apps/api/apps/api/src/main.js';
 
