@@ -127,7 +127,7 @@ async function singlesAlternated(driver: SqlDriver, store: EventStore): Promise<
   const appends = [];
   for (let round = 0; round < 2; round++) {
     raw.push(await rawSingleInserts(driver, round, SECONDS / 2));
-    appends.push((await singleAppends(store, false, SECONDS / 2)).rounds);
+    appends.push((await singleAppends(store, false, SECONDS / 2)).appends);
   }
   return { rawPerSec: pooled(raw).perSec, appendsPerSec: pooled(appends).perSec };
 }
@@ -140,7 +140,7 @@ async function singleAppends(
   store: EventStore,
   follow: boolean,
   seconds: number,
-): Promise<{ rounds: Awaited<ReturnType<typeof forSeconds>>; lags: number[] }> {
+): Promise<{ appends: Awaited<ReturnType<typeof forSeconds>>; lags: number[] }> {
   const sentAt = new Map<string, number>();
   const lags: number[] = [];
   const subscription = follow ? store.subscribeToAll({ after: await store.headPosition() }) : undefined;
@@ -150,17 +150,17 @@ async function singleAppends(
       if (sent !== undefined) lags.push(performance.now() - sent);
     }
   })();
-  const rounds = await forSeconds(WRITERS, seconds, (w, n) => {
+  const appends = await forSeconds(WRITERS, seconds, (w, n) => {
     const id = randomUUID();
     sentAt.set(id, performance.now());
     return store.appendToStream(`single-${w}-${n % 50}`, [{ id, type: 'MeetingHeld', data: data(n), metadata }]);
   });
   const settle = performance.now() + 10_000;
-  while (follow && lags.length < rounds.count && performance.now() < settle) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (follow && lags.length < appends.count && performance.now() < settle) await new Promise((resolve) => setTimeout(resolve, 5));
   await subscription?.close();
   await following;
   lags.sort((a, b) => a - b);
-  return { rounds, lags };
+  return { appends, lags };
 }
 
 async function benchAdapter(adapter: 'pglite' | 'postgres'): Promise<Figures> {
@@ -188,7 +188,7 @@ async function benchAdapter(adapter: 'pglite' | 'postgres'): Promise<Figures> {
     );
     const followed = await singleAppends(store, true, SECONDS);
     const [lagP50Ms, lagP99Ms] = [percentile(followed.lags, 50), percentile(followed.lags, 99)];
-    log(`store: the same with a subscriber         ${followed.rounds.perSec} appends/s`);
+    log(`store: the same with a subscriber         ${followed.appends.perSec} appends/s`);
     log(`store: subscription lag                   p50 ${lagP50Ms} ms, p99 ${lagP99Ms} ms  (target p99 < 50 ms)`);
     return {
       adapter,
@@ -196,7 +196,7 @@ async function benchAdapter(adapter: 'pglite' | 'postgres'): Promise<Figures> {
       rawReadRowsPerSec,
       appendEventsPerSec,
       singleAppendsPerSec: singles.appendsPerSec,
-      singleAppendsWithSubscriberPerSec: followed.rounds.perSec,
+      singleAppendsWithSubscriberPerSec: followed.appends.perSec,
       rawSingleInsertsPerSec,
       singleAppendsRatioToRawInserts: Number((singles.appendsPerSec / rawSingleInsertsPerSec).toFixed(2)),
       readAllEventsPerSec,

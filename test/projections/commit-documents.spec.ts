@@ -4,6 +4,7 @@ import { rowsOf, writesOf } from '../../libs/projections/src/document-tables';
 import { LostLeadershipError, ProjectionFailedError } from '../../libs/projections/src/errors';
 import { type Generation, GenerationTable, schemaOf } from '../../libs/projections/src/generations';
 import { PROJECTION_MIGRATIONS, STATUS_CHANNEL } from '../../libs/projections/src/projection-schema';
+import { eventually } from '../support/eventually';
 import { describeOn, FreshStore, pgliteTarget, postgresTarget, StoreTarget } from '../support/targets';
 
 interface Doc {
@@ -65,7 +66,7 @@ function commitTest(target: StoreTarget): void {
       await generations.commit(sql, [entry(a, { x: undefined, y: { count: 20 } }), entry(b, {})], 9n);
       expect(await stored(a)).toEqual([{ key: 'y', count: 20 }]);
       expect(await checkpointOf(b)).toBe(9n);
-      for (let i = 0; i < 50 && heard.length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      await eventually('both commits were announced for both generations', () => heard.length === 4);
       await stop();
       expect(heard.map((payload) => JSON.parse(payload) as { name: string; checkpoint: string })).toEqual(
         expect.arrayContaining([

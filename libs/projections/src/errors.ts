@@ -24,3 +24,6 @@ export class ProjectionFailedError extends Error {
     this.name = 'ProjectionFailedError';
   }
 }
+
+/** What a projection was doing when its documents failed to write, as ProjectionFailedError says it. */
+export const writingDocumentsUpTo = (checkpoint: bigint): string => `writing its documents up to position ${checkpoint}`;

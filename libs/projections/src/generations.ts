@@ -6,7 +6,7 @@ import type { ProjectionDefinition } from '@kring/domain';
 import { type SqlDriver, type SqlSession, SqlState } from '@kring/event-store';
 import { randomUUID } from 'node:crypto';
 import { assertIdentifier, createIndexesSql, createTablesSql, type DocumentStatement } from './document-tables';
-import { LostLeadershipError, ProjectionFailedError } from './errors';
+import { LostLeadershipError, ProjectionFailedError, writingDocumentsUpTo } from './errors';
 import { STATUS_CHANNEL } from './projection-schema';
 
 export type GenerationState = 'building' | 'active' | 'retired';
@@ -133,11 +133,7 @@ export class GenerationTable {
       if (code === SqlState.checkpointMoved) throw new LostLeadershipError();
       if (code !== SqlState.documentWriteFailed) throw error;
       const generation = generations[Number(detail) - 1];
-      throw new ProjectionFailedError(
-        generation.name,
-        `writing its documents up to position ${checkpoint}`,
-        Object.assign(new Error(message), { code: hint }),
-      );
+      throw new ProjectionFailedError(generation.name, writingDocumentsUpTo(checkpoint), Object.assign(new Error(message), { code: hint }));
     }
     return generations.filter((generation, i) => {
       if (states[i] === 'retired') generation.state = 'retired';

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { eventTypesOf, type ProjectionDefinition } from '@kring/domain';
 import type { RecordedEvent, SqlDriver, SqlSession } from '@kring/event-store';
 import { DocumentBuffer } from './document-buffer';
-import { ProjectionFailedError } from './errors';
+import { ProjectionFailedError, writingDocumentsUpTo } from './errors';
 import { Generation, GenerationTable, schemaOf } from './generations';
 import type { Lifecycle } from './lifecycle';
 import { eventsFor, LogReader } from './log-reader';
@@ -248,7 +248,7 @@ export class Lanes {
     }
   }
 
-  /** Writes every run's changed documents and their checkpoints in one transaction. */
+  /** Writes every run's changed documents and their checkpoints: one statement, and the COPYs of large writes after it in the same transaction. */
   private async commit(runs: GenerationRun[], checkpoint: bigint): Promise<void> {
     const taken = runs.map((run) => {
       const { rows, events } = run.buffer.take();
@@ -260,7 +260,7 @@ export class Lanes {
       const writing = taken.filter(({ run }) => live.includes(run.generation));
       for (const { run, writes } of writing)
         for (const { table, columns, rows } of writes.copies)
-          await session.copyRows(table, columns, rows).catch(failedAs(run, `writing its documents up to position ${checkpoint}`));
+          await session.copyRows(table, columns, rows).catch(failedAs(run, writingDocumentsUpTo(checkpoint)));
       return writing;
     };
     // A live round is one statement; large writes (a catch-up) add COPYs after it, in one transaction.
