@@ -12,6 +12,7 @@ import {
   type SqlDriver,
 } from '@kring/event-store';
 import { collect } from '../support/collect';
+import { functionSettings, GENERIC_PLANS } from '../support/function-settings';
 import { describeOn, type FreshStore, pgliteTarget, postgresTarget, type StoreTarget } from '../support/targets';
 
 function groupCommit(target: StoreTarget): void {
@@ -121,6 +122,11 @@ function groupCommit(target: StoreTarget): void {
       expect(retries).toEqual(answers.slice(0, 5).map((answer) => ({ ...answer, duplicate: true })));
       expect(await store.headPosition()).toBe(written.at(-1)!.position);
       expect((await store.verifyIntegrity()).broken).toBeUndefined();
+    });
+
+    it('runs the append functions on generic plans: their statements are not planned again on every call', async () => {
+      const names = ['kring_append', 'kring_append_batch', 'kring_append_each', 'kring_write_events'];
+      expect(await functionSettings(sql, names)).toEqual(Object.fromEntries(names.map((name) => [name, GENERIC_PLANS])));
     });
   });
 }

@@ -5,6 +5,7 @@ import { LostLeadershipError, ProjectionFailedError } from '../../libs/projectio
 import { type Generation, GenerationTable, schemaOf } from '../../libs/projections/src/generations';
 import { PROJECTION_MIGRATIONS, STATUS_CHANNEL } from '../../libs/projections/src/projection-schema';
 import { eventually } from '../support/eventually';
+import { functionSettings, GENERIC_PLANS } from '../support/function-settings';
 import { describeOn, FreshStore, pgliteTarget, postgresTarget, StoreTarget } from '../support/targets';
 
 interface Doc {
@@ -46,6 +47,10 @@ function commitTest(target: StoreTarget): void {
       );
     const checkpointOf = async (generation: Generation) =>
       (await generations.of(generation.name)).find((g) => g.generation === generation.generation)!.checkpoint;
+
+    it('runs on a generic plan: its own statements are not planned again on every call', async () => {
+      expect(await functionSettings(sql, ['kring_commit_documents'])).toEqual({ kring_commit_documents: GENERIC_PLANS });
+    });
 
     it('writes every generation’s documents, advances their checkpoints and announces each', async () => {
       const [a, b] = [await created('alpha'), await created('beta')];
