@@ -1,5 +1,6 @@
 import { Actor, Decider, DomainError, ensure, IsoDate, notFound } from '../shared/decider';
 import type { NetworkStanding, ParticipantStanding } from '../shared/standing';
+import { GrowingMap } from '../shared/growing-map';
 import type { CircleMethod, MemberRole, NetworkCharter, NetworkEvent } from './events';
 
 export type NetworkCommand =
@@ -49,7 +50,6 @@ export interface Member {
 interface MeetingRecord {
   heldOn: IsoDate;
   absent: ReadonlySet<string>;
-  followedUp: ReadonlySet<string>;
 }
 
 export interface KnownNetwork {
@@ -61,7 +61,10 @@ export interface KnownNetwork {
   facilitators: readonly string[];
   /** Current members only; a member who left is no longer here. */
   members: ReadonlyMap<string, Member>;
-  meetings: ReadonlyMap<string, MeetingRecord>;
+  /** Every meeting held; they grow week by week for as long as the network runs, so a version shares them with the one before. */
+  meetings: GrowingMap<string, MeetingRecord>;
+  /** Absences followed up, by followUpKey. */
+  followedUp: GrowingMap<string, true>;
   /** Agreements of the current plan, and whether each is done. */
   agreements: ReadonlyMap<string, { completed: boolean }>;
 }
@@ -289,7 +292,7 @@ function decide(command: NetworkCommand, state: NetworkState): NetworkEvent[] {
       if (!meeting) throw notFound(`Network ${networkId} has no meeting ${command.meetingId}`);
       ensure(meeting.absent.has(command.participantId), `${command.participantId} was not recorded absent at meeting ${command.meetingId}`);
       ensure(
-        !meeting.followedUp.has(command.participantId),
+        !state.followedUp.has(followUpKey(command.meetingId, command.participantId)),
         `The absence of ${command.participantId} at meeting ${command.meetingId} was already followed up`,
       );
       return [
@@ -428,6 +431,8 @@ function ensureProgrammeNotOver(state: KnownNetwork, rules: MethodRules): void {
   ensure(state.meetings.size < rules.programmeMeetings, `The ${rules.name} programme of ${rules.programmeMeetings} meetings is complete`);
 }
 
+const followUpKey = (meetingId: string, participantId: string): string => `${meetingId}/${participantId}`;
+
 function evolve(state: NetworkState, event: NetworkEvent): NetworkState {
   if (event.type === 'NetworkStarted') {
     const { networkId, method, startedOn, focalParticipantId } = event.data;
@@ -439,7 +444,8 @@ function evolve(state: NetworkState, event: NetworkEvent): NetworkState {
       focalParticipantId,
       facilitators: [],
       members: new Map(),
-      meetings: new Map(),
+      meetings: GrowingMap.empty(),
+      followedUp: GrowingMap.empty(),
       agreements: new Map(),
     };
   }
@@ -465,14 +471,13 @@ function evolve(state: NetworkState, event: NetworkEvent): NetworkState {
       return { ...state, members };
     }
     case 'MeetingHeld': {
-      const meeting: MeetingRecord = { heldOn: event.data.heldOn, absent: new Set(event.data.absent), followedUp: new Set() };
-      return { ...state, meetings: new Map(state.meetings).set(event.data.meetingId, meeting) };
+      const meeting: MeetingRecord = { heldOn: event.data.heldOn, absent: new Set(event.data.absent) };
+      return { ...state, meetings: state.meetings.with(event.data.meetingId, meeting) };
     }
     case 'AbsenceFollowedUp': {
-      const meeting = state.meetings.get(event.data.meetingId);
-      if (!meeting) return state;
-      const followedUp = new Set(meeting.followedUp).add(event.data.participantId);
-      return { ...state, meetings: new Map(state.meetings).set(event.data.meetingId, { ...meeting, followedUp }) };
+      const key = followUpKey(event.data.meetingId, event.data.participantId);
+      if (!state.meetings.has(event.data.meetingId) || state.followedUp.has(key)) return state;
+      return { ...state, followedUp: state.followedUp.with(key, true) };
     }
     case 'PlanAgreed':
       // One plan at a time: a newly agreed plan replaces the previous one and its agreements.
