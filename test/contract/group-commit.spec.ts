@@ -124,6 +124,18 @@ function groupCommit(target: StoreTarget): void {
       expect((await store.verifyIntegrity()).broken).toBeUndefined();
     });
 
+    it('waitForHead answers from an append it made without asking the database for the head', async () => {
+      const before = await store.headPosition();
+      const { position } = await store.appendToStream(`heard-${randomUUID()}`, [{ type: 'Heard', data: {} }]);
+      const query = jest.spyOn(sql, 'query');
+      expect(await store.waitForHead(before, 5000)).toBe(position);
+      const asked = query.mock.calls.filter(([text]) => text.includes('max(position)')).length;
+      query.mockRestore();
+      expect(asked).toBe(0);
+      // Past what it heard of, it asks, and waits.
+      expect(await store.waitForHead(position, 50)).toBe(position);
+    });
+
     it('runs the append functions on generic plans: their statements are not planned again on every call', async () => {
       const names = ['kring_append', 'kring_append_batch', 'kring_append_each', 'kring_write_events'];
       expect(await functionSettings(sql, names)).toEqual(Object.fromEntries(names.map((name) => [name, GENERIC_PLANS])));

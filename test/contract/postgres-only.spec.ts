@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { openEventStore, openSqlDriver } from '@kring/event-store';
+import { openEventStore, openEventStoreWithSql, openSqlDriver } from '@kring/event-store';
 import { eventually } from '../support/eventually';
 import { describeOn, postgresTarget } from '../support/targets';
 
@@ -89,6 +89,27 @@ describeOn(postgresTarget, 'PostgreSQL live notifications', () => {
     } finally {
       await admin.end();
       await driver.close();
+      await fresh.dispose();
+    }
+  });
+
+  it('answers waitForHead from another process’s append it heard of through NOTIFY, without asking for the head', async () => {
+    const fresh = await postgresTarget.fresh('heard-head');
+    const { store: follower, sql } = await openEventStoreWithSql(fresh.config);
+    const writer = await openEventStore(fresh.config);
+    try {
+      // Listening from here on: the first wait asks, and waits until the append's NOTIFY.
+      const waiting = follower.waitForHead(0n, 10_000);
+      const { position } = await writer.appendToStream('s', [{ type: 'Elsewhere', data: {} }]);
+      expect(await waiting).toBe(position);
+      const query = jest.spyOn(sql, 'query');
+      expect(await follower.waitForHead(0n, 10_000)).toBe(position);
+      const asked = query.mock.calls.filter(([text]) => text.includes('max(position)')).length;
+      query.mockRestore();
+      expect(asked).toBe(0);
+    } finally {
+      await follower.close();
+      await writer.close();
       await fresh.dispose();
     }
   });

@@ -160,6 +160,8 @@ function appendError(row: AppendRow, streamId: string, expected: ExpectedRevisio
 export class SqlEventStore implements EventStore {
   readonly adapter: string;
   private appendGeneration = 0;
+  /** The last position of the latest append this process made or heard of (a NOTIFY carries it): the head is at least here. */
+  private heardHead = 0n;
   private readonly waiters = new Set<() => void>();
   private listening?: Promise<() => Promise<void>>;
   private closed = false;
@@ -188,7 +190,7 @@ export class SqlEventStore implements EventStore {
       fingerprint: key?.fingerprint ?? null,
     });
     if (row.error_state !== null) throw appendError(row, streamId, expected, key?.key);
-    if (!row.duplicate) this.wakeFollowers();
+    if (!row.duplicate) this.wakeFollowers(row.last_position!);
     return { nextExpectedRevision: row.next_revision!, position: row.last_position!, duplicate: row.duplicate! };
   }
 
@@ -294,7 +296,8 @@ export class SqlEventStore implements EventStore {
     for (;;) {
       // Read the generation before the head: an append that commits in between still wakes us.
       const seen = this.appendGeneration;
-      const head = await this.headPosition();
+      // An append already heard of passed it (a follower of a busy log, most of the time): no need to ask the database.
+      const head = this.heardHead > position ? this.heardHead : await this.headPosition();
       const remaining = deadline - Date.now();
       if (head > position || remaining <= 0 || this.closed) return head;
       await this.waitForAppend(seen, remaining, () => undefined);
@@ -397,11 +400,15 @@ export class SqlEventStore implements EventStore {
 
   /** Appends by other processes arrive as NOTIFY; our own wake followers directly, without the round trip. */
   private listen(): Promise<() => Promise<void>> {
-    this.listening ??= this.driver.listen(LOG_CHANNEL, () => this.wakeFollowers());
+    // The payload is the append's last position; '' is the driver's own wake-up after (re)connecting.
+    this.listening ??= this.driver.listen(LOG_CHANNEL, (payload) =>
+      this.wakeFollowers(/^\d+$/.test(payload) ? BigInt(payload) : undefined),
+    );
     return this.listening;
   }
 
-  private wakeFollowers(): void {
+  private wakeFollowers(head?: bigint): void {
+    if (head !== undefined && head > this.heardHead) this.heardHead = head;
     this.appendGeneration++;
     for (const wake of this.waiters) wake();
     this.waiters.clear();
