@@ -137,7 +137,7 @@ function groupCommit(target: StoreTarget): void {
     });
 
     it('runs the append functions on generic plans: their statements are not planned again on every call', async () => {
-      const names = ['kring_append', 'kring_append_batch', 'kring_append_each', 'kring_write_events'];
+      const names = ['kring_append', 'kring_append_batch', 'kring_append_each'];
       expect(await functionSettings(sql, names)).toEqual(Object.fromEntries(names.map((name) => [name, GENERIC_PLANS])));
     });
   });
