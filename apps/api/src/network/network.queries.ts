@@ -135,12 +135,6 @@ export class NetworkQueries {
     return (await this.loaders.for(request).members.load(network.id)).filter((m) => m.neighbourSince !== null).length;
   }
 
-  @ResolveField(() => Int, { description: 'absences without AbsenceFollowedUp' })
-  async absencesAwaitingFollowUp(@Parent() network: NetworkDoc, @Context('req') request: Request): Promise<number> {
-    const members = await this.loaders.for(request).members.load(network.id);
-    return members.reduce((sum, m) => sum + m.absencesAwaitingFollowUp.length, 0);
-  }
-
   @ResolveField(() => [Member], {
     description: 'current members who missed at least `inARow` meetings in a row (default 2): time for a call',
   })

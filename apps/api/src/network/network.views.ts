@@ -20,7 +20,7 @@ export type Interval = DomainInterval;
 /** The documents these types show are the domain's: each `implements` the part it shows, so the two cannot drift apart. */
 
 @ObjectType()
-export class Member implements Omit<MemberDoc, 'networkId' | 'stints' | 'neighbourSince' | 'absencesAwaitingFollowUp'> {
+export class Member implements Omit<MemberDoc, 'networkId' | 'stints' | 'neighbourSince'> {
   @Field(() => ID) participantId!: string;
   @Field(() => String, { nullable: true, description: 'null for EVALUATOR, and "[vergeten]" once the participant is forgotten' })
   displayName?: string | null;
@@ -74,6 +74,7 @@ export class Network implements Omit<NetworkDoc, 'focalParticipantId' | 'plan'> 
   @Field(() => [ID]) facilitators!: string[];
   @Field(() => Int) meetingsHeld!: number;
   @Field(() => Int) outsideContacts!: number;
+  @Field(() => Int, { description: 'absences without AbsenceFollowedUp' }) absencesAwaitingFollowUp!: number;
 }
 
 @ObjectType()

@@ -27,6 +27,8 @@ export interface NetworkDoc extends Omit<NetworkCharter, 'networkId' | 'focalPar
   facilitators: string[];
   meetingsHeld: number;
   outsideContacts: number;
+  /** Absences recorded at meetings that nobody has followed up yet. */
+  absencesAwaitingFollowUp: number;
   plan: { planId: string; agreedOn: IsoDate; agreements: PlanAgreementView[] } | null;
 }
 
@@ -48,8 +50,6 @@ export interface MemberDoc {
   neighbourSince: IsoDate | null;
   meetingsAttended: number;
   meetingsMissedInARow: number;
-  /** Meetings this member missed whose absence nobody has followed up yet. */
-  absencesAwaitingFollowUp: string[];
 }
 
 export interface MeetingDoc {
@@ -76,6 +76,7 @@ const NETWORK_DOC_EVENTS: ReadonlySet<string> = new Set([
   'NetworkStarted',
   'FacilitatorAssigned',
   'MeetingHeld',
+  'AbsenceFollowedUp',
   'ContactOutsideMeetingsReported',
   'PlanAgreed',
   'AgreementCompleted',
@@ -99,6 +100,7 @@ export const networkDocs = collection<Event, NetworkDoc>()({
         facilitators: [],
         meetingsHeld: 0,
         outsideContacts: 0,
+        absencesAwaitingFollowUp: 0,
         plan: null,
       };
     }
@@ -109,6 +111,11 @@ export const networkDocs = collection<Event, NetworkDoc>()({
         return doc;
       case 'MeetingHeld':
         doc.meetingsHeld++;
+        doc.absencesAwaitingFollowUp += e.data.absent.length;
+        return doc;
+      // Only an absence recorded and not yet followed up can be followed up (the decider's rule).
+      case 'AbsenceFollowedUp':
+        if (doc.absencesAwaitingFollowUp > 0) doc.absencesAwaitingFollowUp--;
         return doc;
       case 'ContactOutsideMeetingsReported':
         doc.outsideContacts++;
@@ -147,7 +154,6 @@ export const memberDocs = collection<Event, MemberDoc>()({
       case 'ParticipantJoined':
       case 'ParticipantLeft':
       case 'NeighbourInvolved':
-      case 'AbsenceFollowedUp':
         return [pairKey(e.data.networkId, e.data.participantId)];
       case 'MeetingHeld': {
         // Attended first, then absent: evolve tells them apart by the key's index.
@@ -179,7 +185,6 @@ export const memberDocs = collection<Event, MemberDoc>()({
           neighbourSince: e.type === 'NeighbourInvolved' ? (doc?.neighbourSince ?? joinedOn) : (doc?.neighbourSince ?? null),
           meetingsAttended: doc?.meetingsAttended ?? 0,
           meetingsMissedInARow: doc?.meetingsMissedInARow ?? 0,
-          absencesAwaitingFollowUp: doc?.absencesAwaitingFollowUp ?? [],
         };
       }
       case 'ParticipantLeft':
@@ -192,17 +197,8 @@ export const memberDocs = collection<Event, MemberDoc>()({
         if (index < e.data.attended.length) {
           doc.meetingsAttended++;
           doc.meetingsMissedInARow = 0;
-        } else {
-          doc.meetingsMissedInARow++;
-          doc.absencesAwaitingFollowUp.push(e.data.meetingId);
-        }
+        } else doc.meetingsMissedInARow++;
         return doc;
-      case 'AbsenceFollowedUp': {
-        if (!doc) return doc;
-        const awaiting = doc.absencesAwaitingFollowUp.indexOf(e.data.meetingId);
-        if (awaiting >= 0) doc.absencesAwaitingFollowUp.splice(awaiting, 1);
-        return doc;
-      }
       default:
         return doc;
     }
@@ -247,8 +243,9 @@ export const personNameDocs = collection<Event, PersonNameDoc>()({
 
 export const networksProjection = projection<Event>()({
   name: 'networks',
-  // 2: names and plan tasks are stored sealed.
-  version: 2,
+  // 2: names and plan tasks are stored sealed. 3: absences awaiting follow-up are counted on the network
+  // instead of listed on each member, whose document grew by a meeting id at every meeting missed.
+  version: 3,
   events: {
     ...networkEventSchemas,
     ...schemasOf(participantEventSchemas, 'ParticipantRegistered', 'ParticipantForgotten'),
