@@ -1,13 +1,5 @@
 import { careProjection, knowersAt, knowledgeProjection, scaleDownSummaryOf } from '../participant/read-model';
-import {
-  countPeriods,
-  growthOf,
-  isShrinking,
-  MemberDoc,
-  networksProjection,
-  MeetingDoc,
-  periodsBack,
-} from '../network/read-model';
+import { countPeriods, growthOf, isShrinking, MemberDoc, networksProjection, MeetingDoc, periodsBack } from '../network/read-model';
 import { referralsProjection, referralSummaryOf } from '../referral/read-model';
 import { accessEntriesBetween, AccessEntryDoc, accessProjection } from '../access/read-model';
 import { recordAccess } from '../access/record-access';
