@@ -1,4 +1,7 @@
 import { DataDirLockedError, openEventStore } from '@kring/event-store';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { pgliteTarget } from '../support/targets';
 
 describe('embedded store [pglite]', () => {
@@ -12,6 +15,24 @@ describe('embedded store [pglite]', () => {
       const second = await openEventStore(fresh.config);
       expect(await second.headPosition()).toBe(1n);
       await second.close();
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
+  it("loads no other adapter's client library: an embedded start stays lean", async () => {
+    const fresh = await pgliteTarget.fresh('lean-open');
+    // A process of its own: Jest's module registry would not show what Node itself loaded.
+    const script = `
+      const { openEventStore } = require(${JSON.stringify(join(__dirname, '../../libs/event-store/src'))});
+      openEventStore({ adapter: 'pglite', dataDir: process.argv[1] }).then(async (store) => {
+        await store.close();
+        const clients = Object.keys(require.cache).map((file) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(file)?.[1]);
+        console.log(JSON.stringify([...new Set(clients.filter((name) => /^(pg|@electric-sql\\/pglite|@eventstore\\/.*|@grpc\\/.*)$/.test(name ?? '')))]));
+      });`;
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', script, fresh.env.KRING_DATA_DIR]);
+      expect(JSON.parse(stdout)).toEqual(['@electric-sql/pglite']);
     } finally {
       await fresh.dispose();
     }

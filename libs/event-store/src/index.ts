@@ -6,5 +6,4 @@ export { DataDirLockedError } from './pglite/data-dir-lock';
 export { SqlState, type ReservedSession, type SqlDriver, type SqlSession } from './sql/sql-driver';
 export { migrate, type Migration } from './sql/migrations';
 export { SqlEventStore } from './sql/sql-event-store';
-export { EventStoreDbEventStore } from './esdb/esdb-event-store';
 export { esdbHostsOf } from './esdb/esdb-mapping';

@@ -1,21 +1,25 @@
 import type { EventStore } from './event-store';
-import { EventStoreDbEventStore } from './esdb/esdb-event-store';
-import { PgliteDriver } from './pglite/pglite-driver';
-import { PostgresDriver } from './postgres/postgres-driver';
 import { SqlEventStore } from './sql/sql-event-store';
 import type { SqlDriver } from './sql/sql-driver';
 import { EventStoreConfig, readModelsOf, SqlConfig } from './store-config';
 import { Upcasters } from './upcasting';
 
+/*
+ * Each adapter's client library is loaded only when that adapter is opened: EventStoreDB's client
+ * alone (gRPC, protobuf, OpenTelemetry) is over 200 modules that an embedded start would load for nothing.
+ */
 export async function openSqlDriver(config: SqlConfig): Promise<SqlDriver> {
-  return config.adapter === 'pglite'
-    ? PgliteDriver.open(config.dataDir)
-    : new PostgresDriver({ connectionString: config.connectionString, poolSize: config.poolSize });
+  if (config.adapter === 'pglite') return (await import('./pglite/pglite-driver')).PgliteDriver.open(config.dataDir);
+  const { PostgresDriver } = await import('./postgres/postgres-driver');
+  return new PostgresDriver({ connectionString: config.connectionString, poolSize: config.poolSize });
 }
 
 export async function openEventStore(config: EventStoreConfig): Promise<EventStore> {
   const upcasters = new Upcasters(config.upcasters);
-  if (config.adapter === 'eventstoredb') return EventStoreDbEventStore.open(config.connectionString, upcasters);
+  if (config.adapter === 'eventstoredb') {
+    const { EventStoreDbEventStore } = await import('./esdb/esdb-event-store');
+    return EventStoreDbEventStore.open(config.connectionString, upcasters);
+  }
   const sql = await openSqlDriver(config);
   return opening(SqlEventStore.open(sql, upcasters), sql);
 }
