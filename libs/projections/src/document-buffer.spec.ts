@@ -61,6 +61,22 @@ describe('DocumentBuffer', () => {
   });
 });
 
+describe('DocumentBuffer, the events it hands on', () => {
+  it('counts every event applied since the last take, but hands on only those applied to be heard', async () => {
+    const buffer = new DocumentBuffer(networksProjection as ProjectionDefinition<ProjectedEvent>, 'kring_test', true);
+    await buffer.apply(noSession, [meeting(1), meeting(2)]);
+    expect(buffer.uncommitted).toBe(2);
+    expect(buffer.take()).toMatchObject({ applied: 2, events: [] });
+
+    await buffer.apply(noSession, [meeting(3)]);
+    await buffer.apply(noSession, [meeting(4), meeting(5)], true);
+    const { applied, events } = buffer.take();
+    expect(applied).toBe(3);
+    expect(events.map((e) => e.position)).toEqual([4n, 5n]);
+    expect(buffer.uncommitted).toBe(0);
+  });
+});
+
 describe('DocumentBuffer, over its capacity', () => {
   const meetings = (from: number, count: number) => Array.from({ length: count }, (_, i) => meeting(from + i));
 

@@ -54,8 +54,11 @@ export interface LaneSettings {
 }
 
 export interface LaneEvents {
-  /** After each commit, per run whose documents it wrote (its generation's checkpoint already moved). */
-  committed(run: GenerationRun, events: readonly RecordedEvent[]): void;
+  /**
+   * After each commit, per run whose documents it wrote (its generation's checkpoint already moved):
+   * how many events it applied, and those of them applied while its generation was active.
+   */
+  committed(run: GenerationRun, applied: number, events: readonly RecordedEvent[]): void;
   /** A building generation has read up to the head. */
   caughtUp(run: GenerationRun): Promise<void>;
 }
@@ -171,7 +174,7 @@ export class Lanes {
         for (const run of lane.runs) {
           try {
             const mine = eventsFor(run.definition, events);
-            if (mine.length > 0) await run.buffer.apply(this.sql, mine);
+            if (mine.length > 0) await run.buffer.apply(this.sql, mine, run.generation.state === 'active');
           } catch (error) {
             failedAs(run, `applying the events after position ${events[0].position - 1n}`)(error);
           }
@@ -251,8 +254,8 @@ export class Lanes {
   /** Writes every run's changed documents and their checkpoints: one statement, and the COPYs of large writes after it in the same transaction. */
   private async commit(runs: GenerationRun[], checkpoint: bigint): Promise<void> {
     const taken = runs.map((run) => {
-      const { rows, events } = run.buffer.take();
-      return { run, events, writes: run.buffer.writesOf(rows) };
+      const { rows, applied, events } = run.buffer.take();
+      return { run, applied, events, writes: run.buffer.writesOf(rows) };
     });
     const entries = taken.map(({ run, writes }) => ({ generation: run.generation, statements: writes.statements }));
     const commitOn = async (session: SqlSession) => {
@@ -265,10 +268,10 @@ export class Lanes {
     };
     // A live round is one statement; large writes (a catch-up) add COPYs after it, in one transaction.
     const written = taken.some(({ writes }) => writes.copies.length > 0) ? await this.sql.transaction(commitOn) : await commitOn(this.sql);
-    for (const { run, events } of written) {
+    for (const { run, applied, events } of written) {
       run.generation.checkpoint = checkpoint;
-      run.applied += events.length;
-      this.on.committed(run, events);
+      run.applied += applied;
+      this.on.committed(run, applied, events);
     }
   }
 }

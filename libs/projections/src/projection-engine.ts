@@ -87,7 +87,7 @@ export class ProjectionEngine {
       longestRoundIntervalMs: options.longestRoundIntervalMs ?? 50,
     };
     this.lanes = new Lanes(sql, this.reader, this.generations, this.life, settings, {
-      committed: (run, events) => this.committed(run, events),
+      committed: (run, applied, events) => this.committed(run, applied, events),
       caughtUp: (run) => this.activated(run),
     });
   }
@@ -258,16 +258,16 @@ export class ProjectionEngine {
     }
   }
 
-  private committed(run: GenerationRun, events: readonly RecordedEvent[]): void {
+  private committed(run: GenerationRun, applied: number, events: readonly RecordedEvent[]): void {
     const { generation } = run;
     this.failures.delete(generation.name);
     this.options.onBatch?.({
       name: generation.name,
       generation: generation.generation,
       checkpoint: generation.checkpoint,
-      events: events.length,
+      events: applied,
     });
-    const before = run.applied - events.length;
+    const before = run.applied - applied;
     if (generation.state === 'building' && Math.floor(run.applied / 100_000) > Math.floor(before / 100_000))
       this.log(`projection ${generation.name} generation ${generation.generation}: ${run.applied} events, at ${generation.checkpoint}`);
     if (generation.state !== 'active') return;

@@ -30,7 +30,7 @@ export async function replayInto(
     if (events.length === 0) break;
     await buffer.apply(sql, eventsFor(definition, events));
     after = events[events.length - 1].position;
-    if (buffer.uncommitted.length >= commitEvery) await flush();
+    if (buffer.uncommitted >= commitEvery) await flush();
   }
   await flush();
   const indexes = createIndexesSql(definition, schema);
