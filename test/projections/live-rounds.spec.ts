@@ -140,6 +140,38 @@ function liveRounds(target: StoreTarget): void {
         await engine.stop();
       }
     });
+
+    it('while no read waits, a lane gathers appends for longer; a read that starts waiting cuts the gathering short', async () => {
+      // Rounds of 50 ms and more: nobody waiting, the next would start 5 s or more after one; somebody waiting, at once.
+      const name = 'unwaited_ticks';
+      const batches: number[] = [];
+      const engine = new ProjectionEngine(store, sql, [{ ...slowTicks(50), name }], {
+        roundIntervalMs: 1,
+        roundShare: 1,
+        unwaitedRoundShare: 0.01,
+        longestRoundIntervalMs: 60_000,
+        onBatch: ({ events }) => batches.push(events),
+      });
+      await engine.start();
+      try {
+        await engine.waitFor([name], await store.headPosition(), 10_000);
+        batches.length = 0;
+        const append = async () => (await store.appendToStream('unwaited-ticker', [{ type: 'SlowTicked', data: {} }])).position;
+        await engine.waitFor([name], await append(), 5000);
+        const before = engine.checkpoint(name);
+        let last = 0n;
+        for (let n = 0; n < 5; n++) last = await append();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(engine.checkpoint(name)).toBe(before);
+        const started = performance.now();
+        await engine.waitFor([name], last, 5000);
+        expect(performance.now() - started).toBeLessThan(2000);
+        await eventually('every append was in a batch', () => batches.reduce((a, b) => a + b, 0) === 6);
+        expect(batches.filter((events) => events > 0)).toEqual([1, 5]);
+      } finally {
+        await engine.stop();
+      }
+    });
   });
 }
 

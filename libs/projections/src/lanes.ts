@@ -34,6 +34,10 @@ interface Lane {
   parked: boolean;
   closing: boolean;
   wake: () => void;
+  /** A read waits for one of its runs' models (see `hurry`); cleared as each round starts. */
+  awaited: boolean;
+  /** Ends the gathering before the next round early, when a read starts waiting. */
+  hurry: () => void;
 }
 
 export interface LaneSettings {
@@ -44,11 +48,19 @@ export interface LaneSettings {
   /** Shortest time between the starts of two live rounds: under load each round takes in every append since. */
   roundIntervalMs: number;
   /**
-   * The largest share of its time a following lane spends in rounds: after a round of 15 ms (PGlite,
-   * whose one database also serves the commands) and a share of 1/4, the next starts 60 ms after it,
-   * though never later than `longestRoundIntervalMs` after it.
+   * The largest share of its time a following lane spends in rounds while a read in this process
+   * waits for it (read-your-writes): after a round of 15 ms (PGlite, whose one database also serves
+   * the commands) and a share of 1/4, the next starts 60 ms after it, though never later than
+   * `longestRoundIntervalMs` after it.
    */
   roundShare: number;
+  /**
+   * The same while nobody here waits for the lane: its rounds then only take time from the commands
+   * (on PGlite, and for the API's own work on PostgreSQL too), so under load they gather more appends
+   * each. A read that starts waiting cuts the gathering short to `roundShare`'s. A projector whose
+   * readers are other processes cannot tell that they wait: it gives both shares the same value.
+   */
+  unwaitedRoundShare: number;
   /** Bounds how long an append can wait for the round that shows it, however dear rounds are. */
   longestRoundIntervalMs: number;
 }
@@ -87,6 +99,15 @@ export class Lanes {
     for (const lane of this.lanes) lane.wake();
   }
 
+  /** Reads in this process wait for these projections: their lanes gather appends for a shorter time before the next round. */
+  hurry(names: readonly string[]): void {
+    for (const lane of this.lanes)
+      if ([...lane.runs].some((run) => names.includes(run.generation.name))) {
+        lane.awaited = true;
+        lane.hurry();
+      }
+  }
+
   /** Runs a generation in a lane until it is retired, halted or the engine stops; rejects if its lane fails. */
   run(definition: ProjectionDefinition, generation: Generation, halt: { requested: boolean }): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -119,6 +140,8 @@ export class Lanes {
       parked: false,
       closing: false,
       wake: () => undefined,
+      awaited: false,
+      hurry: () => undefined,
     };
     this.lanes.add(fresh);
     this.life.track(this.follow(fresh));
@@ -162,6 +185,7 @@ export class Lanes {
         // Several projections together handle nearly every type: reading the log unfiltered is cheaper than filtering it.
         const types = lane.runs.size === 1 ? eventTypesOf([...lane.runs][0].definition) : undefined;
         roundStarted = performance.now();
+        lane.awaited = false;
         const next = prefetch ?? this.reader.readAfter(lane.read, types, knownHead);
         prefetch = knownHead = undefined;
         const { head, events } = await next;
@@ -193,12 +217,7 @@ export class Lanes {
         for (const run of lane.runs) if (run.generation.state === 'building') await this.on.caughtUp(run);
         if (this.mergeInto(lane)) break;
         knownHead = await this.parked(lane);
-        // Following a busy log, a round per append would cost more than the appends: let a few gather,
-        // the longer the dearer a round is (a round's statements share the database with the commands).
-        const { roundIntervalMs, roundShare, longestRoundIntervalMs } = this.settings;
-        const interval = Math.max(roundIntervalMs, Math.min(roundMs / roundShare, longestRoundIntervalMs));
-        const gathering = roundStarted + interval - performance.now();
-        if (gathering > 0 && knownHead !== undefined) await sleep(gathering);
+        if (knownHead !== undefined) await this.gather(lane, roundStarted, roundMs);
       }
     } catch (error) {
       lane.closing = true;
@@ -234,6 +253,26 @@ export class Lanes {
     lane.runs.clear();
     other.wake();
     return true;
+  }
+
+  /**
+   * Following a busy log, a round per append would cost more than the appends: let a few gather before
+   * the next round, the longer the dearer a round is (its statements share the database with the
+   * commands), and longer still while nobody waits for it.
+   */
+  private async gather(lane: Lane, roundStarted: number, roundMs: number): Promise<void> {
+    const { roundIntervalMs, roundShare, unwaitedRoundShare, longestRoundIntervalMs } = this.settings;
+    const gathering = (share: number) =>
+      roundStarted + Math.max(roundIntervalMs, Math.min(roundMs / share, longestRoundIntervalMs)) - performance.now();
+    if (!lane.awaited && gathering(unwaitedRoundShare) > 0) {
+      const hurried = new Promise<void>((resolve) => (lane.hurry = resolve));
+      const timer = new AbortController();
+      await Promise.race([sleep(gathering(unwaitedRoundShare), undefined, { signal: timer.signal }).catch(() => undefined), hurried]);
+      timer.abort();
+      lane.hurry = () => undefined;
+    }
+    const left = gathering(roundShare);
+    if (left > 0) await sleep(left);
   }
 
   /** Waits for an append after the lane's position (or a joiner, or the engine stopping); resolves to the head seen. */

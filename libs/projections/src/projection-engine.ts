@@ -16,6 +16,8 @@ import { replayInto } from './replay';
 const RETIRED_GRACE_MS = 30_000;
 /** Longest a cold start waits for every projection's first leadership attempt before its lanes read anyway. */
 const GATE_MS = 5_000;
+/** The share of its time a following lane spends in rounds while a read waits for it (LaneSettings.roundShare). */
+export const ROUND_SHARE = 0.25;
 
 export interface ProjectionEngineOptions extends Partial<LaneSettings> {
   /**
@@ -75,15 +77,19 @@ export class ProjectionEngine {
     this.life = new Lifecycle(this.log);
     this.reader = new LogReader(store, options.batchSize ?? 5000);
     this.generations = new GenerationTable(sql, this.log);
-    this.checkpoints = new ActiveCheckpoints(this.generations, new Set(this.definitions.keys()), (name, from, to) =>
-      this.committedElsewhere(name, from, to),
+    this.checkpoints = new ActiveCheckpoints(
+      this.generations,
+      new Set(this.definitions.keys()),
+      (name, from, to) => this.committedElsewhere(name, from, to),
+      (names) => this.lanes.hurry(names),
     );
     this.leadership = new Leadership(sql, this.life, this.lockRetryMs, this.log);
     const settings = {
       commitEvery: this.commitEvery,
       idleWaitMs: options.idleWaitMs ?? 1000,
       roundIntervalMs: options.roundIntervalMs ?? 5,
-      roundShare: options.roundShare ?? 0.25,
+      roundShare: options.roundShare ?? ROUND_SHARE,
+      unwaitedRoundShare: options.unwaitedRoundShare ?? 0.05,
       longestRoundIntervalMs: options.longestRoundIntervalMs ?? 50,
     };
     this.lanes = new Lanes(sql, this.reader, this.generations, this.life, settings, {

@@ -17,6 +17,8 @@ export class ActiveCheckpoints {
     private readonly names: ReadonlySet<string>,
     /** A checkpoint moved on by another process's commit, from `from` to `to` (-1n: nothing was known before). */
     private readonly movedElsewhere: (name: string, from: bigint, to: bigint) => void = () => undefined,
+    /** Somebody here waits for these projections to pass a position they have not reached: their lanes should not dawdle. */
+    private readonly awaited: (names: readonly string[]) => void = () => undefined,
   ) {}
 
   /** The active generation as this process knows it: the very object its lane advances, when this process projects it. */
@@ -47,6 +49,7 @@ export class ActiveCheckpoints {
     while (!reached()) {
       const remaining = deadline - Date.now();
       if (remaining <= 0 || this.closed) throw new StaleReadModelError(names, position);
+      this.awaited(names.filter((name) => this.checkpoint(name) < position));
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
