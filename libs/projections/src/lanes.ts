@@ -95,8 +95,12 @@ export class Lanes {
     this.gate = gate;
   }
 
+  /** The engine stops: parked lanes wake and gathering ones end their wait, so that each sees it at once. */
   wakeAll(): void {
-    for (const lane of this.lanes) lane.wake();
+    for (const lane of this.lanes) {
+      lane.wake();
+      lane.hurry();
+    }
   }
 
   /** Reads in this process wait for these projections: their lanes gather appends for a shorter time before the next round. */
@@ -264,15 +268,19 @@ export class Lanes {
     const { roundIntervalMs, roundShare, unwaitedRoundShare, longestRoundIntervalMs } = this.settings;
     const gathering = (share: number) =>
       roundStarted + Math.max(roundIntervalMs, Math.min(roundMs / share, longestRoundIntervalMs)) - performance.now();
-    if (!lane.awaited && gathering(unwaitedRoundShare) > 0) {
-      const hurried = new Promise<void>((resolve) => (lane.hurry = resolve));
-      const timer = new AbortController();
-      await Promise.race([sleep(gathering(unwaitedRoundShare), undefined, { signal: timer.signal }).catch(() => undefined), hurried]);
-      timer.abort();
+    const unwaited = gathering(unwaitedRoundShare);
+    if (!lane.awaited && unwaited > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, unwaited);
+        lane.hurry = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
       lane.hurry = () => undefined;
     }
     const left = gathering(roundShare);
-    if (left > 0) await sleep(left);
+    if (left > 0 && !this.life.stopped) await sleep(left);
   }
 
   /** Waits for an append after the lane's position (or a joiner, or the engine stopping); resolves to the head seen. */
