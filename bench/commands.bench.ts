@@ -11,7 +11,8 @@
  * Beside it, the yardstick of what a team would build instead: `recordMeetingRow` (crud-baseline,
  * served with KRING_BENCH_BASELINE=on) takes the same input through the same stack and inserts one row.
  * The two alternate, twice each; target (issue 14): recordMeeting, with live projections, >= 0.6x
- * the row's rate at 8 clients and p99 <= 25 ms.
+ * the row's rate at 8 clients and p99 <= 25 ms. Beside the clients' latencies, the API's own metrics show
+ * where a p99 went: the request's stay in the API, the handler's part of it, and the API's blocked event loop.
  * Prints a table per store, then one JSON line per store.
  */
 import { ChildProcess } from 'node:child_process';
@@ -92,29 +93,101 @@ async function rawSingleAppends(target: StoreTarget) {
   }
 }
 
-/**
- * CPU used during rounds of one kind, per process: the API (PGlite's database runs inside it), this
- * bench's clients, and PostgreSQL's server processes (0 on PGlite).
- */
-class CpuTotals {
-  private readonly totals = { api: 0, client: 0, postgres: 0 };
+/** The API's /metrics as series -> value (Prometheus text; comments left out). */
+async function scrape(port: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const series = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const match = /^(\S+) (\S+)$/.exec(line);
+    if (match && !line.startsWith('#')) series.set(match[1], Number(match[2]));
+  }
+  return series;
+}
 
-  async during<T>(server: ChildProcess, work: () => Promise<T>): Promise<T> {
-    const api = cpuMsOf(server.pid) ?? NaN;
+/** The upper bound, in ms, of the histogram bucket that holds the p-th percentile of the counts gathered (`le` -> count). */
+function bucketOf(buckets: Map<number, number>, p: number): number | null {
+  const bounds = [...buckets.keys()].sort((a, b) => a - b);
+  const total = buckets.get(Infinity) ?? 0;
+  if (total === 0) return null;
+  const bound = bounds.find((le) => buckets.get(le)! >= (p / 100) * total)!;
+  return bound === Infinity ? Infinity : Math.round(bound * 1000);
+}
+
+/** prom-client samples the event loop every 10 ms and records each interval whole: what exceeds it is time the loop was blocked. */
+const LOOP_SAMPLING_MS = 10;
+
+/**
+ * What rounds of one kind cost, per process, and where the API's time went: CPU of the API (PGlite's
+ * database runs inside it), of this bench's clients and of PostgreSQL's server processes (0 on PGlite);
+ * and, from the API's own metrics, how long requests stayed in the API (arrival to response) and in the
+ * command's handler, how long its event loop was blocked and its collector ran. A client's latency beyond
+ * its request's stay in the API was spent in this bench's process and the kernel; a stay beyond the
+ * handler's, in HTTP, GraphQL and the queue for the API's one event loop.
+ */
+class RoundTotals {
+  private readonly cpu = { api: 0, client: 0, postgres: 0 };
+  private readonly requests = new Map<number, number>();
+  private readonly handlers = new Map<number, number>();
+  private readonly blockedP99s: number[] = [];
+  private gcSeconds = 0;
+  private seconds = 0;
+
+  constructor(
+    private readonly server: ChildProcess,
+    private readonly port: number,
+    /** The command whose handler is timed, if the rounds send one. */
+    private readonly command?: string,
+  ) {}
+
+  async during<T extends { count: number; perSec: number }>(work: () => Promise<T>): Promise<T> {
+    // A scrape also starts prom-client's event-loop figures afresh: the next one covers this round alone.
+    const before = await scrape(this.port);
+    const api = cpuMsOf(this.server.pid) ?? NaN;
     const others = cpuMeter();
     const result = await work();
     const { nodeMs, postgresMs } = others();
-    this.totals.api += (cpuMsOf(server.pid) ?? NaN) - api;
-    this.totals.client += nodeMs;
-    this.totals.postgres += postgresMs;
+    this.cpu.api += (cpuMsOf(this.server.pid) ?? NaN) - api;
+    this.cpu.client += nodeMs;
+    this.cpu.postgres += postgresMs;
+    const after = await scrape(this.port);
+    const added = (series: string) => (after.get(series) ?? 0) - (before.get(series) ?? 0);
+    for (const [series] of after) {
+      const le = /le="([^"]+)"/.exec(series)?.[1];
+      if (le === undefined) continue;
+      const bound = le === '+Inf' ? Infinity : Number(le);
+      if (series.startsWith('kring_http_request_duration_seconds_bucket') && series.includes('route="/graphql"'))
+        this.requests.set(bound, (this.requests.get(bound) ?? 0) + added(series));
+      if (
+        this.command &&
+        series.startsWith('kring_command_duration_seconds_bucket') &&
+        series.includes(`command="${this.command}",outcome="accepted"`)
+      )
+        this.handlers.set(bound, (this.handlers.get(bound) ?? 0) + added(series));
+    }
+    this.blockedP99s.push((after.get('nodejs_eventloop_lag_p99_seconds') ?? 0) * 1000 - LOOP_SAMPLING_MS);
+    this.gcSeconds += [...after.keys()]
+      .filter((series) => series.startsWith('nodejs_gc_duration_seconds_sum'))
+      .reduce((sum, series) => sum + added(series), 0);
+    this.seconds += result.count / result.perSec;
     return result;
   }
 
-  /** Per request, to two decimals, with the sum of the three. */
-  per(requests: number): { api: number; client: number; postgres: number; total: number } {
+  /** CPU per request in ms, to two decimals, with the sum of the three. */
+  cpuPer(requests: number): { api: number; client: number; postgres: number; total: number } {
     const of = (ms: number) => Number((ms / requests).toFixed(2));
-    const { api, client, postgres } = this.totals;
+    const { api, client, postgres } = this.cpu;
     return { api: of(api), client: of(client), postgres: of(postgres), total: of(api + client + postgres) };
+  }
+
+  /** The API's side of the rounds: p99s as the upper bound of their histogram bucket. */
+  inTheApi(): { requestP99Ms: number | null; handlerP99Ms?: number | null; loopBlockedP99Ms: number; gcMsPerSec: number } {
+    return {
+      requestP99Ms: bucketOf(this.requests, 99),
+      ...(this.command ? { handlerP99Ms: bucketOf(this.handlers, 99) } : {}),
+      // The worst round's: rounds alternate with the other kind's, each has its own figure.
+      loopBlockedP99Ms: Math.round(Math.max(...this.blockedP99s)),
+      gcMsPerSec: Math.round((this.gcSeconds * 1000) / this.seconds),
+    };
   }
 }
 
@@ -157,12 +230,12 @@ async function benchStore(target: StoreTarget, port: number) {
 
     const ownRounds = [];
     const rowRounds = [];
-    const ownCpu = new CpuTotals();
-    const rowCpu = new CpuTotals();
+    const ownTotals = new RoundTotals(server, port, 'RecordMeeting');
+    const rowTotals = new RoundTotals(server, port);
     for (let round = 0; round < 2; round++) {
-      ownRounds.push(await ownCpu.during(server, () => forSeconds(CLIENTS, SECONDS / 2, (w, n) => record(networks[w], n))));
+      ownRounds.push(await ownTotals.during(() => forSeconds(CLIENTS, SECONDS / 2, (w, n) => record(networks[w], n))));
       rowRounds.push(
-        await rowCpu.during(server, () => forSeconds(CLIENTS, SECONDS / 2, (w, n) => recordMeetingRow(api, token, networks[w], n))),
+        await rowTotals.during(() => forSeconds(CLIENTS, SECONDS / 2, (w, n) => recordMeetingRow(api, token, networks[w], n))),
       );
     }
     const own = pooled(ownRounds);
@@ -175,11 +248,16 @@ async function benchStore(target: StoreTarget, port: number) {
     log(
       `recordMeetingRow (one INSERT, same stack)   ${rows.perSec} rows/s  p50 ${percentile(rows.latencies, 50)} ms  p99 ${percentile(rows.latencies, 99)} ms  (recordMeeting ${pct(own.perSec, rows.perSec)} of it; target >= 60%, p99 <= 25 ms)`,
     );
-    const cpuPerCommand = ownCpu.per(own.count);
-    const cpuPerRow = rowCpu.per(rows.count);
+    const cpuPerCommand = ownTotals.cpuPer(own.count);
+    const cpuPerRow = rowTotals.cpuPer(rows.count);
     // On 2 shared cores the rate follows the CPU all processes spend per request: this shows whose it is.
     log(`CPU per recordMeeting, ms by process      ${JSON.stringify(cpuPerCommand)}`);
     log(`CPU per recordMeetingRow, ms by process   ${JSON.stringify(cpuPerRow)}`);
+    // Where a client's p99 was spent: its request's stay in the API, the handler's part of it, the API's blocked loop.
+    const commandInTheApi = ownTotals.inTheApi();
+    const rowInTheApi = rowTotals.inTheApi();
+    log(`recordMeeting in the API                  ${JSON.stringify(commandInTheApi)}`);
+    log(`recordMeetingRow in the API               ${JSON.stringify(rowInTheApi)}`);
 
     const shared = await forSeconds(CLIENTS, SECONDS, (_, n) => record(networks[0], n));
     log(
@@ -201,6 +279,8 @@ async function benchStore(target: StoreTarget, port: number) {
       p99TargetMs: 25,
       cpuMsPerCommand: cpuPerCommand,
       cpuMsPerCrudRow: cpuPerRow,
+      inTheApi: commandInTheApi,
+      crudInTheApi: rowInTheApi,
       oneNetworkCommandsPerSec: shared.perSec,
       oneNetworkP99Ms: percentile(shared.latencies, 99),
     };

@@ -1,4 +1,4 @@
-/** GET /metrics: Prometheus text with commands by type and outcome, appends, and every projection's checkpoint, lag and leader. */
+/** GET /metrics: Prometheus text with commands by type and outcome, HTTP requests by route, appends, and every projection's checkpoint, lag and leader. */
 import { randomUUID } from 'node:crypto';
 import { RunningApi, startApi } from '../support/api';
 import { eventually } from '../support/eventually';
@@ -27,7 +27,7 @@ describeOn(pgliteTarget, 'GET /metrics', () => {
     return response.text();
   };
 
-  it('counts commands by type and outcome, times them and their appends, and shows each projection catching up', async () => {
+  it('counts commands by type and outcome, times them, their requests and their appends, and shows each projection catching up', async () => {
     const { position } = await api.mutate('startNetwork', { commandId: randomUUID(), ...networkCharter('PEER_NETWORK') }, token);
     const refused = await api.graphql(
       'mutation($input: RecordMeetingInput!) { recordMeeting(input: $input) { id } }',
@@ -53,6 +53,8 @@ describeOn(pgliteTarget, 'GET /metrics', () => {
     expect(sample(text, 'kring_commands_total{command="RecordMeeting",outcome="refused"}')).toBe(1);
     expect(sample(text, 'kring_command_duration_seconds_count{command="StartNetwork",outcome="accepted"}')).toBe(1);
     expect(sample(text, 'kring_append_duration_seconds_count{adapter="pglite",outcome="stored"}')).toBeGreaterThanOrEqual(1);
+    // Both mutations' requests, timed whole under the route they took.
+    expect(sample(text, 'kring_http_request_duration_seconds_count{route="/graphql"}')).toBeGreaterThanOrEqual(2);
     expect(sample(text, 'kring_log_head_position')).toBeGreaterThanOrEqual(Number(position));
     for (const projection of ['networks', 'care', 'referrals', 'knowledge', 'access', 'scope']) {
       expect(sample(text, `kring_projection_leader{projection="${projection}"}`)).toBe(1);
