@@ -135,6 +135,9 @@ describe('limits on hostile requests [pglite]', () => {
       for (let i = 0; i < 7; i++) codes.push((await limited.graphql('{ me { id } }', {}, one)).errors?.[0].extensions ?? 'ok');
       expect(codes.slice(0, 5)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
       expect(codes[5]).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+      // Within the minute the five were counted in.
+      expect((codes[5] as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect((codes[5] as { retryAfterSeconds: number }).retryAfterSeconds).toBeLessThanOrEqual(60);
       expect((await limited.graphql('{ me { id } }', {}, other)).data).toEqual({ me: { id: 'coach-2' } });
       // A second token of the same person shares the budget: the limit is per token holder.
       expect(

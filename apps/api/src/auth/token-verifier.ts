@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, errors, JWTPayload, jwtVerify, JWTVerifyOptions } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { type AuthConfig, describeAuthConfig } from './auth-config';
 import { isCleanText } from '../graphql/clean-text';
 import { isRole, ROLES } from '@kring/domain';
@@ -8,6 +9,13 @@ import type { Role } from './role';
 const MAX_SUB_LENGTH = 200;
 /** Clocks of the identity provider and this server may differ this much. */
 const CLOCK_TOLERANCE_SECONDS = 30;
+/**
+ * A token that passed every check is taken on trust this long when it comes again, so that a client's
+ * requests do not each pay for its signature (about a twentieth of a request's CPU). Its own expiry still
+ * ends that trust at once; the bound is for a key the identity provider withdraws from its key set.
+ */
+const TRUSTED_FOR_MS = 60_000;
+const TOKENS_TRUSTED = 1_000;
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 
@@ -28,6 +36,8 @@ export class InvalidTokenError extends Error {
 @Injectable()
 export class TokenVerifier {
   private readonly verifyToken: (token: string) => Promise<JWTPayload>;
+  /** Tokens that passed, with who they name and until when (ms since the epoch) they are trusted without a check. */
+  private readonly trusted = new LRUCache<string, { actor: AuthenticatedActor; until: number }>({ max: TOKENS_TRUSTED });
 
   constructor(@Inject(AUTH_CONFIG) private readonly config: AuthConfig) {
     // The same rules whichever key checks a token: it must say when it was issued and when it expires, it may
@@ -51,9 +61,21 @@ export class TokenVerifier {
   async verify(authorization: string | undefined): Promise<AuthenticatedActor> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match) throw new InvalidTokenError('Send `Authorization: Bearer <JWT>`');
+    const token = match[1];
+    const known = this.trusted.get(token);
+    if (known && Date.now() < known.until) return known.actor;
+    const { actor, iat, exp } = await this.check(token);
+    // jose refuses a token once exp, or iat plus the longest lifetime, lies more than the tolerance in the past.
+    const expires = (Math.min(exp, iat + this.config.maxLifetimeHours * 3600) + CLOCK_TOLERANCE_SECONDS) * 1000;
+    this.trusted.set(token, { actor, until: Math.min(Date.now() + TRUSTED_FOR_MS, expires) });
+    return actor;
+  }
+
+  /** Every check of a token: its signature, its claims, and what Kring asks of them. */
+  private async check(token: string): Promise<{ actor: AuthenticatedActor; iat: number; exp: number }> {
     let claims: JWTPayload;
     try {
-      claims = await this.verifyToken(match[1]);
+      claims = await this.verifyToken(token);
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw new InvalidTokenError('The token has expired');
       if (error instanceof errors.JWSSignatureVerificationFailed && this.config.kind === 'secret')
@@ -78,6 +100,7 @@ export class TokenVerifier {
     if (!Array.isArray(roles) || roles.length === 0 || !roles.every(isRole)) {
       throw new InvalidTokenError(`The \`roles\` claim must be an array of one or more of ${ROLES.join(', ')}`);
     }
-    return { id: sub, ...(name ? { name } : {}), roles };
+    // Both are required claims (jose checked them).
+    return { actor: { id: sub, ...(name ? { name } : {}), roles }, iat: iat!, exp: exp! };
   }
 }
