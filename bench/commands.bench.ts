@@ -104,13 +104,16 @@ async function scrape(port: number): Promise<Map<string, number>> {
   return series;
 }
 
-/** The upper bound, in ms, of the histogram bucket that holds the p-th percentile of the counts gathered (`le` -> count). */
-function bucketOf(buckets: Map<number, number>, p: number): number | null {
-  const bounds = [...buckets.keys()].sort((a, b) => a - b);
+/**
+ * The upper bound, in ms, of the histogram bucket that holds the p-th percentile of the counts gathered
+ * (`le` -> count); past the largest bound, "> <it>"; null when nothing was counted.
+ */
+function bucketOf(buckets: Map<number, number>, p: number): number | string | null {
   const total = buckets.get(Infinity) ?? 0;
   if (total === 0) return null;
+  const bounds = [...buckets.keys()].sort((a, b) => a - b);
   const bound = bounds.find((le) => buckets.get(le)! >= (p / 100) * total)!;
-  return bound === Infinity ? Infinity : Math.round(bound * 1000);
+  return bound === Infinity ? `> ${Math.round(bounds.at(-2)! * 1000)}` : Math.round(bound * 1000);
 }
 
 /** prom-client samples the event loop every 10 ms and records each interval whole: what exceeds it is time the loop was blocked. */
@@ -180,7 +183,12 @@ class RoundTotals {
   }
 
   /** The API's side of the rounds: p99s as the upper bound of their histogram bucket. */
-  inTheApi(): { requestP99Ms: number | null; handlerP99Ms?: number | null; loopBlockedP99Ms: number; gcMsPerSec: number } {
+  inTheApi(): {
+    requestP99Ms: number | string | null;
+    handlerP99Ms?: number | string | null;
+    loopBlockedP99Ms: number;
+    gcMsPerSec: number;
+  } {
     return {
       requestP99Ms: bucketOf(this.requests, 99),
       ...(this.command ? { handlerP99Ms: bucketOf(this.handlers, 99) } : {}),
