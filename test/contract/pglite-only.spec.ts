@@ -1,4 +1,4 @@
-import { DataDirLockedError, openEventStore } from '@kring/event-store';
+import { DataDirLockedError, openEventStore, openEventStoreWithSql } from '@kring/event-store';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,29 @@ describe('embedded store [pglite]', () => {
       expect(await second.headPosition()).toBe(1n);
       await second.close();
     } finally {
+      await fresh.dispose();
+    }
+  });
+
+  it('leaves the event loop a turn every few ms while statements run back to back (a rebuild does not stop requests)', async () => {
+    const fresh = await pgliteTarget.fresh('turns');
+    const { store, sql } = await openEventStoreWithSql(fresh.config);
+    try {
+      await store.appendToStream('s', [{ type: 'Kept', data: {} }]);
+      const started = performance.now();
+      const gaps: number[] = [];
+      let last = started;
+      const timer = setInterval(() => {
+        gaps.push(performance.now() - last);
+        last = performance.now();
+      }, 1);
+      // Each statement resolves without I/O: before turns were taken, the timer never fired during such a chain.
+      while (performance.now() - started < 300) await sql.query('SELECT position, data FROM kring_events');
+      clearInterval(timer);
+      expect(gaps.length).toBeGreaterThan(5);
+      expect(Math.max(...gaps)).toBeLessThan(100);
+    } finally {
+      await store.close();
       await fresh.dispose();
     }
   });

@@ -5,6 +5,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ReservedSession, SqlDriver, SqlSession } from '../sql/sql-driver';
 import { acquireDataDirLock } from './data-dir-lock';
+import { EventLoopTurns } from './event-loop-turns';
+
+/**
+ * How long statements may hold the thread before the event loop gets a turn: a request that arrives
+ * during a rebuild waits about this long for its first step, and a rebuild pays one turn per slice.
+ */
+const TURN_SLICE_MS = 5;
 
 /**
  * A lean embedded database: PostgreSQL's defaults (128 MB of shared buffers, in a WASM heap that grows and never
@@ -43,10 +50,16 @@ async function initialiseApart(directory: string): Promise<void> {
 export class PgliteDriver implements SqlDriver {
   readonly adapter = 'pglite' as const;
 
+  /** Every statement takes its turn: a chain of them leaves the event loop a turn every few ms (see EventLoopTurns). */
+  private readonly turns = new EventLoopTurns(TURN_SLICE_MS);
+  private readonly session: SqlSession;
+
   private constructor(
     private readonly db: PGlite,
     private readonly releaseLock: () => void,
-  ) {}
+  ) {
+    this.session = this.sessionOf(db);
+  }
 
   static async open(dataDir: string): Promise<PgliteDriver> {
     const releaseLock = acquireDataDirLock(dataDir);
@@ -64,28 +77,20 @@ export class PgliteDriver implements SqlDriver {
     }
   }
 
-  async query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]> {
-    return (await this.db.query<Row>(text, params as unknown[])).rows;
+  query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]> {
+    return this.session.query<Row>(text, params);
   }
 
-  async exec(script: string): Promise<void> {
-    await this.db.exec(script);
+  exec(script: string): Promise<void> {
+    return this.session.exec(script);
   }
 
   copyRows(table: string, columns: readonly string[], rows: string): Promise<void> {
-    return copyInto(this.db, table, columns, rows);
+    return this.session.copyRows(table, columns, rows);
   }
 
   transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) =>
-      work({
-        query: async <Row>(text: string, params?: readonly unknown[]) => (await tx.query<Row>(text, params as unknown[])).rows,
-        exec: async (script: string) => {
-          await tx.exec(script);
-        },
-        copyRows: (table, columns, rows) => copyInto(tx, table, columns, rows),
-      }),
-    );
+    return this.turns.take(() => this.db.transaction((tx) => work(this.sessionOf(tx))));
   }
 
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
@@ -94,10 +99,23 @@ export class PgliteDriver implements SqlDriver {
 
   async reserve(): Promise<ReservedSession> {
     return {
-      query: (text, params) => this.query(text, params),
-      exec: (script) => this.exec(script),
-      copyRows: (table, columns, rows) => this.copyRows(table, columns, rows),
+      ...this.session,
       release: async () => undefined,
+    };
+  }
+
+  /** The database, or an open transaction on it, as a session whose statements take their turns. */
+  private sessionOf(db: Pick<PGlite, 'query' | 'exec'>): SqlSession {
+    return {
+      query: async <Row>(text: string, params?: readonly unknown[]) =>
+        (await this.turns.take(() => db.query<Row>(text, params as unknown[]))).rows,
+      exec: async (script) => {
+        await this.turns.take(() => db.exec(script));
+      },
+      // PGlite reads COPY's input from the blob given with the query, as the file /dev/blob.
+      copyRows: async (table, columns, rows) => {
+        await this.turns.take(() => db.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([rows]) }));
+      },
     };
   }
 
@@ -108,9 +126,4 @@ export class PgliteDriver implements SqlDriver {
       this.releaseLock();
     }
   }
-}
-
-/** PGlite reads COPY's input from the blob given with the query, as the file /dev/blob. */
-async function copyInto(db: Pick<PGlite, 'query'>, table: string, columns: readonly string[], rows: string): Promise<void> {
-  await db.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([rows]) });
 }
