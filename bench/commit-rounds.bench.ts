@@ -51,7 +51,7 @@ async function inTransaction(
       `SELECT p.checkpoint FROM kring_projections p JOIN unnest($1::text[], $2::integer[]) AS m(name, generation) USING (name, generation) FOR UPDATE OF p`,
       [names, numbers],
     );
-    for (const { statements } of entries) await writeDocuments(tx, { statements, copies: [] });
+    for (const { statements } of entries) await writeDocuments(tx, { keyIndexes: [], statements, copies: [] });
     await tx.query(
       `UPDATE kring_projections p SET checkpoint = $3 FROM unnest($1::text[], $2::integer[]) AS m(name, generation)
         WHERE p.name = m.name AND p.generation = m.generation`,
@@ -68,8 +68,13 @@ async function benchAdapter(adapter: 'postgres' | 'pglite'): Promise<void> {
     await migrate(sql, PROJECTION_MIGRATIONS);
     const table = new GenerationTable(sql, () => undefined);
     const generations: Generation[] = [];
-    for (const name of ['networks', 'scope', 'care'])
-      generations.push(await table.create({ name, version: 1, events: {}, collections: [docs] }, []));
+    for (const name of ['networks', 'scope', 'care']) {
+      const definition = { name, version: 1, events: {}, collections: [docs] };
+      const generation = await table.create(definition, []);
+      // Live rounds write to active generations, whose tables the switch indexed.
+      await table.activate(definition, generation);
+      generations.push(generation);
+    }
     let checkpoint = 0n;
     for (const how of ['one statement', 'a transaction', 'one statement', 'a transaction']) {
       const meter = cpuMeter();

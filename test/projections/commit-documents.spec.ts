@@ -1,6 +1,6 @@
 import { type AnyCollection, collection } from '@kring/domain';
 import { migrate, openSqlDriver, readModelsOf, type SqlDriver } from '@kring/event-store';
-import { rowsOf, writesOf } from '../../libs/projections/src/document-tables';
+import { createIndexesSql, rowsOf, writesOf } from '../../libs/projections/src/document-tables';
 import { LostLeadershipError, ProjectionFailedError } from '../../libs/projections/src/errors';
 import { type Generation, GenerationTable, schemaOf } from '../../libs/projections/src/generations';
 import { PROJECTION_MIGRATIONS, STATUS_CHANNEL } from '../../libs/projections/src/projection-schema';
@@ -35,7 +35,12 @@ function commitTest(target: StoreTarget): void {
       await fresh?.dispose();
     });
 
-    const created = (name: string) => generations.create(definition(name), []);
+    /** A generation whose tables have their key index, as a live one's have: its writes upsert. */
+    const created = async (name: string) => {
+      const generation = await generations.create(definition(name), []);
+      await sql.exec(createIndexesSql(definition(name), schemaOf(name, generation.generation)));
+      return generation;
+    };
     const entry = (generation: Generation, documents: Record<string, Doc | undefined>) => ({
       generation,
       statements: writesOf(schemaOf(generation.name, generation.generation), docs, rowsOf(docs, new Map(Object.entries(documents))))

@@ -2,6 +2,7 @@ import { type AnyCollection, collection } from '@kring/domain';
 import { openSqlDriver, readModelsOf, type SqlDriver } from '@kring/event-store';
 import {
   COPY_FROM_ROWS,
+  createIndexesSql,
   createTablesSql,
   type DocumentRows,
   loadDocuments,
@@ -50,6 +51,11 @@ function writeTest(target: StoreTarget): void {
 
     const writeRows = (schema: string, rows: DocumentRows) => sql.transaction((tx) => writeDocuments(tx, writesOf(schema, docs, rows)));
     const write = (schema: string, documents: Map<string, Doc | undefined>) => writeRows(schema, rowsOf(docs, documents));
+    /** Tables as a switched generation has them: with their key index, so small writes upsert. */
+    const indexedTables = (...schemas: string[]) =>
+      sql.exec(schemas.map((schema) => `${createTablesSql(projection, schema)}; ${createIndexesSql(projection, schema)}`).join(';\n'));
+    const keyIndexOf = async (schema: string) =>
+      sql.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'docs_pkey'`, [schema]);
     const read = async (schema: string) =>
       sql.query<Record<string, unknown>>(`SELECT key, doc, text, count, ratio, flagged, day::text FROM ${schema}.docs ORDER BY key`);
     const many = (from: number, count: number, version: string) =>
@@ -67,7 +73,7 @@ function writeTest(target: StoreTarget): void {
       expect(rowsOf(docs, many(0, COPY_FROM_ROWS, 'v1')).upserts).toHaveProperty('copy');
       expect(rowsOf(docs, many(0, COPY_FROM_ROWS - 1, 'v1')).upserts).toHaveProperty('json');
 
-      await sql.exec(`${createTablesSql(projection, 'by_copy')}; ${createTablesSql(projection, 'by_upsert')}`);
+      await indexedTables('by_copy', 'by_upsert');
       const first = many(0, 2 * COPY_FROM_ROWS, 'v1');
       // The second write replaces half the first, removes a quarter, and adds new rows.
       const second = many(COPY_FROM_ROWS, 2 * COPY_FROM_ROWS, 'v2');
@@ -98,7 +104,7 @@ function writeTest(target: StoreTarget): void {
     });
 
     it('a large write of documents known to have no row yet deletes nothing first, and stores what the upserts store', async () => {
-      await sql.exec(`${createTablesSql(projection, 'new_by_copy')}; ${createTablesSql(projection, 'new_by_upsert')}`);
+      await indexedTables('new_by_copy', 'new_by_upsert');
       const documents = many(0, COPY_FROM_ROWS, 'v1');
       const rows = rowsOf(docs, documents, new Set(documents.keys()));
       expect(rows.upserts).toMatchObject({ keys: [] });
@@ -107,6 +113,31 @@ function writeTest(target: StoreTarget): void {
       await write('new_by_upsert', new Map(entries.slice(0, COPY_FROM_ROWS - 1)));
       await write('new_by_upsert', new Map(entries.slice(COPY_FROM_ROWS - 1)));
       expect(await read('new_by_copy')).toEqual(await read('new_by_upsert'));
+    });
+
+    it('a table being built has no key index: new rows are added by COPY, however few, and the first write that replaces or removes rows makes the index', async () => {
+      await sql.exec(createTablesSql(projection, 'building'));
+      await indexedTables('switched');
+      const first = many(0, 3, 'v1');
+      const added = rowsOf(docs, first, new Set(first.keys()), false);
+      expect(added).toMatchObject({ upserts: { keys: [] }, keyIndex: false });
+      await writeRows('building', added);
+      await write('switched', first);
+      expect(await keyIndexOf('building')).toEqual([]);
+
+      // Replaces one row, removes one and adds one: its keys must be looked up.
+      const [kept, replaced, removed] = [...first.keys()];
+      const second = new Map([...many(3, 1, 'v2'), [replaced, { text: 'replaced', count: 1, nested: { list: [] } }], [removed, undefined]]);
+      const changed = rowsOf(docs, second, new Set([...second.keys()].filter((key) => !first.has(key))), false);
+      expect(changed).toMatchObject({ upserts: { keys: [replaced] }, deletes: [removed], keyIndex: true });
+      await writeRows('building', changed);
+      await write('switched', second);
+      expect(await keyIndexOf('building')).toEqual([{ indexdef: expect.stringMatching(/^CREATE UNIQUE INDEX docs_pkey ON building\.docs USING btree \(key\)$/) }]);
+      expect(await read('building')).toEqual(await read('switched'));
+      expect((await read('building')).map((row) => row.key)).toContain(kept);
+
+      // Once indexed, the index stands for the key: a second row with the same key is refused.
+      await expect(writeRows('building', rowsOf(docs, new Map([[kept, first.get(kept)]]), new Set([kept]), false))).rejects.toThrow(/duplicate key/);
     });
   });
 }

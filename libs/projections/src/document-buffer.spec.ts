@@ -38,6 +38,7 @@ function jsonOf({ upserts }: DocumentRows): string {
 describe('DocumentBuffer', () => {
   it('takes rows as they were at the take, although evolve goes on changing the documents in place while the commit runs', async () => {
     const buffer = new DocumentBuffer(networksProjection as ProjectionDefinition<ProjectedEvent>, 'kring_test', true);
+    buffer.indexed();
     await buffer.apply(noSession, [
       event(1n, 'NetworkStarted', {
         networkId: 'n',
@@ -82,6 +83,7 @@ describe('DocumentBuffer, over its capacity', () => {
 
   it('evicts only documents already written: those changed since the last take stay for the next', async () => {
     const buffer = new DocumentBuffer(networksProjection as ProjectionDefinition<ProjectedEvent>, 'kring_test', true, 4);
+    buffer.indexed();
     await buffer.apply(noSession, meetings(1, 3));
     buffer.take();
     // Applied while the first commit runs; trimmed once it is done, before the second take.
@@ -131,5 +133,63 @@ describe('DocumentBuffer, large writes', () => {
       ids(1, COPY_FROM_ROWS).map((id, i) => meeting(i + 1, id)),
     );
     expect(replacedBy(buffer.take().rows.meetings)).toEqual(ids(1, COPY_FROM_ROWS));
+  });
+});
+
+describe('DocumentBuffer, the key indexes of tables being built', () => {
+  const KEY_INDEX = 'CREATE UNIQUE INDEX IF NOT EXISTS meetings_pkey ON kring_test.meetings (key)';
+  /** A session that answers every read with no rows and records each statement. */
+  const recording = () => {
+    const statements: string[] = [];
+    const session = {
+      query: (text: string) => {
+        statements.push(text);
+        return Promise.resolve([]);
+      },
+      exec: (script: string) => {
+        statements.push(script);
+        return Promise.resolve();
+      },
+    } as unknown as SqlSession;
+    return { session, statements };
+  };
+
+  it('built from the empty start, adds rows without a key index, and asks for it once, with the first write that replaces rows', async () => {
+    const buffer = new DocumentBuffer(networksProjection as ProjectionDefinition<ProjectedEvent>, 'kring_test', true);
+    await buffer.apply(noSession, [meeting(1, 'a'), meeting(2, 'b')]);
+    const first = buffer.take().rows;
+    expect(first.meetings).toMatchObject({ upserts: { keys: [] }, keyIndex: false });
+    expect(buffer.writesOf(first).keyIndexes).toEqual([]);
+    // Its commit done (as a lane does it).
+    buffer.trim();
+
+    await buffer.apply(noSession, [meeting(3, 'b'), meeting(4, 'c')]);
+    const second = buffer.take().rows;
+    expect(second.meetings).toMatchObject({ upserts: { keys: ['b'] }, keyIndex: true });
+    expect(buffer.writesOf(second).keyIndexes).toEqual([KEY_INDEX]);
+    buffer.trim();
+
+    await buffer.apply(noSession, [meeting(5, 'c')]);
+    const third = buffer.take().rows;
+    expect(third.meetings).toMatchObject({ upserts: { json: expect.any(String) }, keyIndex: false });
+    expect(buffer.writesOf(third).keyIndexes).toEqual([]);
+  });
+
+  it('catching up on tables it did not build, makes sure of the key index before it first loads documents there', async () => {
+    const { session, statements } = recording();
+    const buffer = new DocumentBuffer(networksProjection as ProjectionDefinition<ProjectedEvent>, 'kring_test', false);
+    await buffer.apply(session, [meeting(1, 'a')]);
+    await buffer.apply(session, [meeting(2, 'b')]);
+    const meetingStatements = statements.filter((text) => text.includes('kring_test.meetings'));
+    expect(meetingStatements).toEqual([KEY_INDEX, expect.stringMatching(/^SELECT key, doc FROM kring_test.meetings /), expect.stringMatching(/^SELECT/)]);
+  });
+
+  it('once the switch indexed its tables, upserts small writes and asks for no index', async () => {
+    const buffer = new DocumentBuffer(networksProjection as ProjectionDefinition<ProjectedEvent>, 'kring_test', true);
+    buffer.indexed();
+    await buffer.apply(noSession, [meeting(1, 'a')]);
+    const { rows } = buffer.take();
+    expect(rows.meetings).toMatchObject({ upserts: { json: expect.any(String) }, keyIndex: false });
+    expect(buffer.writesOf(rows).keyIndexes).toEqual([]);
   });
 });

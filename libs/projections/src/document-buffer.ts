@@ -1,6 +1,6 @@
 import { applyEvents, type DocumentTables, keysTouched, ProjectedEvent, ProjectionDefinition } from '@kring/domain';
 import type { SqlSession } from '@kring/event-store';
-import { type DocumentRows, type DocumentWrites, loadDocuments, rowsOf, writesOf } from './document-tables';
+import { type DocumentRows, type DocumentWrites, keyIndexSql, loadDocuments, rowsOf, writesOf } from './document-tables';
 
 /**
  * One generation's documents held in memory between commits (write-back). A catch-up applies many
@@ -17,6 +17,11 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
   private readonly removed: Record<string, Set<string>> = {};
   /** Keys first touched since the last take that have no row in the tables (tracked only when `complete`). */
   private readonly unwritten: Record<string, Set<string>> = {};
+  /**
+   * Collections whose table has its key index, or will have it once the commit taken last is done. A
+   * generation's tables get theirs when a key is first looked up there, or at the switch (see createTablesSql).
+   */
+  private readonly keyed: Record<string, boolean> = {};
   private cached = 0;
   /** Events applied since the last take: how many, and those to hand on (see `apply`). */
   private pending = { count: 0, events: [] as Event[] };
@@ -38,7 +43,13 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
       this.stored[name] = new Set();
       this.removed[name] = new Set();
       this.unwritten[name] = new Set();
+      this.keyed[name] = false;
     }
+  }
+
+  /** Every table has its key index now (the switch made them): writes may upsert, and need not ask for one. */
+  indexed(): void {
+    for (const { name } of this.projection.collections) this.keyed[name] = true;
   }
 
   /** How many events were applied since the last take. */
@@ -71,6 +82,10 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
         if (!table.has(key)) this.cached++;
         this.dirty[collection.name].add(key);
       }
+      if (missing.size > 0 && !this.keyed[collection.name]) {
+        await session.exec(keyIndexSql(this.schema, collection.name));
+        this.keyed[collection.name] = true;
+      }
       for (const [key, doc] of await loadDocuments(session, this.schema, collection, missing)) {
         table.set(key, doc);
         this.stored[collection.name].delete(key);
@@ -98,7 +113,8 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
         changed.set(key, doc);
         if (doc === undefined) this.removed[name].add(key);
       }
-      rows[name] = rowsOf(collection, changed, this.unwritten[name]);
+      rows[name] = rowsOf(collection, changed, this.unwritten[name], this.keyed[name]);
+      if (rows[name].keyIndex) this.keyed[name] = true;
       this.dirty[name].clear();
       this.unwritten[name].clear();
     }
@@ -109,9 +125,10 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
 
   /** The writes of what `take` returned, every collection's. */
   writesOf(rows: Record<string, DocumentRows>): DocumentWrites {
-    const writes: DocumentWrites = { statements: [], copies: [] };
+    const writes: DocumentWrites = { keyIndexes: [], statements: [], copies: [] };
     for (const collection of this.projection.collections) {
-      const { statements, copies } = writesOf(this.schema, collection, rows[collection.name]);
+      const { keyIndexes, statements, copies } = writesOf(this.schema, collection, rows[collection.name]);
+      writes.keyIndexes.push(...keyIndexes);
       writes.statements.push(...statements);
       writes.copies.push(...copies);
     }

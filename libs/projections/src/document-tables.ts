@@ -22,22 +22,32 @@ export function tableOf(schema: string, collection: string): string {
 }
 
 /**
- * DDL for a projection's tables in `schema`: one row per document, keyed. The indexes on its lifted
- * columns come from `createIndexesSql`: a generation being built gets them at the switch, so its bulk
- * writes do not maintain them.
+ * DDL for a projection's tables in `schema`: one row per document. The unique index on the key is
+ * not made here but by `keyIndexSql`, when a write or read first looks a key up, or at the switch
+ * (`createIndexesSql`), so that a generation's bulk writes do not maintain indexes they do not use
+ * yet: most documents of a rebuild are written once (a meeting, an access entry), and keeping a
+ * b-tree of random keys up to date cost PGlite about a third of their COPY.
  */
 export function createTablesSql(projection: ProjectionDefinition, schema: string): string {
   const statements = [`CREATE SCHEMA ${assertIdentifier(schema)}`];
   for (const collection of projection.collections) {
     const columns = Object.entries(collection.columns).map(([name, { type }]) => `, ${assertIdentifier(name)} ${SQL_TYPES[type]}`);
-    statements.push(`CREATE TABLE ${tableOf(schema, collection.name)} (key text PRIMARY KEY, doc jsonb NOT NULL${columns.join('')})`);
+    statements.push(`CREATE TABLE ${tableOf(schema, collection.name)} (key text NOT NULL, doc jsonb NOT NULL${columns.join('')})`);
   }
   return statements.join(';\n');
 }
 
-/** DDL for the indexes on the lifted columns; named as PostgreSQL names them itself, so tables made with them before are left as they are. */
+/**
+ * DDL for the unique index on a collection's key, if it has none yet: what upserts (ON CONFLICT) and
+ * lookups by key need. Named as PostgreSQL named the primary key of tables made before, so theirs counts.
+ */
+export function keyIndexSql(schema: string, collection: string): string {
+  return `CREATE UNIQUE INDEX IF NOT EXISTS ${assertIdentifier(`${collection}_pkey`)} ON ${tableOf(schema, collection)} (key)`;
+}
+
+/** DDL for every index of the tables, the keys' first; named as PostgreSQL names them itself, so tables made with them before are left as they are. */
 export function createIndexesSql(projection: ProjectionDefinition, schema: string): string {
-  const statements: string[] = [];
+  const statements = projection.collections.map((collection) => keyIndexSql(schema, collection.name));
   for (const collection of projection.collections)
     for (const name of Object.keys(collection.columns))
       statements.push(
@@ -76,6 +86,8 @@ export interface DocumentRows {
    */
   upserts: { json: string } | { copy: string; keys: string[] } | null;
   deletes: string[];
+  /** The table has no index on its key yet and these rows look keys up (to replace or delete rows): make it first. */
+  keyIndex: boolean;
 }
 
 /** A value as a field of COPY's text format: backslash escapes, `\N` for null. */
@@ -89,14 +101,27 @@ const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': 
 /**
  * The rows for `documents` (`undefined`: removed). Keys in `unwritten` are known to have no row yet (a
  * generation built from the empty start knows which): a large write adds theirs without deleting first.
+ * @param keyed whether the table has its key index: without it, rows are always added by COPY (an
+ *   upsert needs the index), and only a write that looks keys up asks for the index (`keyIndex`).
  */
-export function rowsOf(collection: Collection, documents: Map<string, unknown>, unwritten?: ReadonlySet<string>): DocumentRows {
+export function rowsOf(
+  collection: Collection,
+  documents: Map<string, unknown>,
+  unwritten?: ReadonlySet<string>,
+  keyed = true,
+): DocumentRows {
   const columns = Object.entries(collection.columns);
   const deletes: string[] = [];
-  for (const [key, doc] of documents) if (doc === undefined) deletes.push(key);
-  const count = documents.size - deletes.length;
-  if (count === 0) return { upserts: null, deletes };
-  if (count < COPY_FROM_ROWS) {
+  let removed = 0;
+  for (const [key, doc] of documents)
+    if (doc === undefined) {
+      removed++;
+      // Never written: there is no row to delete.
+      if (!unwritten?.has(key)) deletes.push(key);
+    }
+  const count = documents.size - removed;
+  if (count === 0) return { upserts: null, deletes, keyIndex: !keyed && deletes.length > 0 };
+  if (count < COPY_FROM_ROWS && keyed) {
     const upserts: Array<Record<string, unknown>> = [];
     for (const [key, doc] of documents) {
       if (doc === undefined) continue;
@@ -104,7 +129,7 @@ export function rowsOf(collection: Collection, documents: Map<string, unknown>, 
       for (const [name, { of }] of columns) row[name] = of(doc);
       upserts.push(row);
     }
-    return { upserts: { json: JSON.stringify(upserts) }, deletes };
+    return { upserts: { json: JSON.stringify(upserts) }, deletes, keyIndex: false };
   }
   const lines: string[] = [];
   const keys: string[] = [];
@@ -117,7 +142,7 @@ export function rowsOf(collection: Collection, documents: Map<string, unknown>, 
     for (const [, { of }] of columns) line += `\t${copyField(of(doc))}`;
     lines.push(line);
   }
-  return { upserts: { copy: `${lines.join('\n')}\n`, keys }, deletes };
+  return { upserts: { copy: `${lines.join('\n')}\n`, keys }, deletes, keyIndex: !keyed && keys.length + deletes.length > 0 };
 }
 
 /** One statement of a document write: SQL whose one parameter, `$1`, is JSON text. */
@@ -126,8 +151,10 @@ export interface DocumentStatement {
   json: string;
 }
 
-/** What writing documents takes: statements, in order, then COPYs of the large writes' rows. */
+/** What writing documents takes: key indexes the writes need, then statements, in order, then COPYs of the large writes' rows. */
 export interface DocumentWrites {
+  /** DDL to run first, in the same transaction. */
+  keyIndexes: string[];
   statements: DocumentStatement[];
   copies: Array<{ table: string; columns: string[]; rows: string }>;
 }
@@ -137,17 +164,18 @@ export interface DocumentWrites {
  * the rows it replaces and loads the new ones with COPY: per 100k rows that cost PostgreSQL 0.8-1.2 s of
  * CPU where the upsert from JSON cost 2.0-2.2 s (measured; parsing the JSON is most of it).
  */
-export function writesOf(schema: string, collection: Collection, { upserts, deletes }: DocumentRows): DocumentWrites {
+export function writesOf(schema: string, collection: Collection, { upserts, deletes, keyIndex }: DocumentRows): DocumentWrites {
   const table = tableOf(schema, collection.name);
+  const keyIndexes = keyIndex ? [keyIndexSql(schema, collection.name)] : [];
   const columns = Object.entries(collection.columns);
   const names = ['key', 'doc', ...columns.map(([name]) => name)];
   const deleting = (keys: string[]): DocumentStatement[] =>
     keys.length === 0
       ? []
       : [{ sql: `DELETE FROM ${table} WHERE key = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))`, json: JSON.stringify(keys) }];
-  if (upserts === null) return { statements: deleting(deletes), copies: [] };
+  if (upserts === null) return { keyIndexes, statements: deleting(deletes), copies: [] };
   if ('copy' in upserts)
-    return { statements: deleting([...upserts.keys, ...deletes]), copies: [{ table, columns: names, rows: upserts.copy }] };
+    return { keyIndexes, statements: deleting([...upserts.keys, ...deletes]), copies: [{ table, columns: names, rows: upserts.copy }] };
   const types = ['key text', 'doc jsonb', ...columns.map(([name, { type }]) => `${name} ${SQL_TYPES[type]}`)];
   const upsert = {
     sql: `INSERT INTO ${table} (${names.join(', ')})
@@ -158,11 +186,12 @@ export function writesOf(schema: string, collection: Collection, { upserts, dele
          .join(', ')}`,
     json: upserts.json,
   };
-  return { statements: [upsert, ...deleting(deletes)], copies: [] };
+  return { keyIndexes, statements: [upsert, ...deleting(deletes)], copies: [] };
 }
 
 /** Runs writes in the caller's transaction, one statement at a time. */
-export async function writeDocuments(tx: SqlSession, { statements, copies }: DocumentWrites): Promise<void> {
+export async function writeDocuments(tx: SqlSession, { keyIndexes, statements, copies }: DocumentWrites): Promise<void> {
+  for (const ddl of keyIndexes) await tx.exec(ddl);
   for (const { sql, json } of statements) await tx.query(sql, [json]);
   for (const { table, columns, rows } of copies) await tx.copyRows(table, columns, rows);
 }

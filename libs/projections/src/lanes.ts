@@ -298,7 +298,11 @@ export class Lanes {
     }
   }
 
-  /** Writes every run's changed documents and their checkpoints: one statement, and the COPYs of large writes after it in the same transaction. */
+  /**
+   * Writes every run's changed documents and their checkpoints: one statement, and after it, in the
+   * same transaction, the key indexes that writes ask for and the COPYs of large writes. Those come
+   * after the statement, for the generations it found live: a retired one's tables may be gone.
+   */
   private async commit(runs: GenerationRun[], checkpoint: bigint): Promise<void> {
     const taken = runs.map((run) => {
       const { rows, applied, events } = run.buffer.take();
@@ -308,13 +312,16 @@ export class Lanes {
     const commitOn = async (session: SqlSession) => {
       const live = await this.generations.commit(session, entries, checkpoint);
       const writing = taken.filter(({ run }) => live.includes(run.generation));
-      for (const { run, writes } of writing)
-        for (const { table, columns, rows } of writes.copies)
-          await session.copyRows(table, columns, rows).catch(failedAs(run, writingDocumentsUpTo(checkpoint)));
+      for (const { run, writes } of writing) {
+        const failed = failedAs(run, writingDocumentsUpTo(checkpoint));
+        for (const ddl of writes.keyIndexes) await session.exec(ddl).catch(failed);
+        for (const { table, columns, rows } of writes.copies) await session.copyRows(table, columns, rows).catch(failed);
+      }
       return writing;
     };
     // A live round is one statement; large writes (a catch-up) add COPYs after it, in one transaction.
-    const written = taken.some(({ writes }) => writes.copies.length > 0) ? await this.sql.transaction(commitOn) : await commitOn(this.sql);
+    const transaction = taken.some(({ writes }) => writes.copies.length > 0 || writes.keyIndexes.length > 0);
+    const written = transaction ? await this.sql.transaction(commitOn) : await commitOn(this.sql);
     for (const { run, applied, events } of written) {
       run.generation.checkpoint = checkpoint;
       run.applied += applied;
@@ -325,7 +332,10 @@ export class Lanes {
 
 /** A buffer for a generation as committed: documents and checkpoint commit together, so at checkpoint 0 its tables are empty. */
 function bufferFrom(generation: Generation, definition: ProjectionDefinition): DocumentBuffer<RecordedEvent> {
-  return new DocumentBuffer<RecordedEvent>(definition, schemaOf(generation.name, generation.generation), generation.checkpoint === 0n);
+  const buffer = new DocumentBuffer<RecordedEvent>(definition, schemaOf(generation.name, generation.generation), generation.checkpoint === 0n);
+  // The switch indexed an active generation's tables.
+  if (generation.state === 'active') buffer.indexed();
+  return buffer;
 }
 
 function failedAs(run: GenerationRun, doing: string): (error: unknown) => never {

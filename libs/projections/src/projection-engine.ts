@@ -286,6 +286,7 @@ export class ProjectionEngine {
     const { definition, generation } = run;
     const previous = this.checkpoints.generationOf(generation.name);
     await this.generations.activate(definition, generation);
+    run.buffer.indexed();
     this.checkpoints.advanced(generation);
     if (previous && previous !== generation) {
       previous.state = 'retired';
