@@ -102,6 +102,32 @@ describe('DocumentBuffer, over its capacity', () => {
   });
 });
 
+describe('DocumentBuffer, which documents it lets go of', () => {
+  it('over its capacity, lets go of the least recently touched first, whenever they came into memory', async () => {
+    const buffer = new DocumentBuffer(networksProjection as ProjectionDefinition<ProjectedEvent>, 'kring_test', true, 4);
+    buffer.indexed();
+    await buffer.apply(noSession, [meeting(1, 'a'), meeting(2, 'b'), meeting(3, 'c')]);
+    buffer.take();
+    buffer.trim();
+    // Three new, then 'a' again: six documents, two over the capacity of four; it shrinks to half of it.
+    await buffer.apply(noSession, [meeting(4, 'd'), meeting(5, 'e'), meeting(6, 'f')]);
+    await buffer.apply(noSession, [meeting(7, 'a')]);
+    buffer.take();
+    buffer.trim();
+
+    const loads: string[][] = [];
+    const session = {
+      query: (_: string, [keys]: [string[]]) => {
+        loads.push(keys);
+        return Promise.resolve([]);
+      },
+      exec: () => Promise.resolve(),
+    } as unknown as SqlSession;
+    for (const [position, id] of ['a', 'b', 'c', 'd', 'e', 'f'].entries()) await buffer.apply(session, [meeting(10 + position, id)]);
+    expect(loads).toEqual([['b'], ['c'], ['d'], ['e']]);
+  });
+});
+
 describe('DocumentBuffer, large writes', () => {
   const ids = (from: number, count: number) => Array.from({ length: count }, (_, i) => `m${from + i}`);
   /** The keys a COPY write deletes before it loads its rows. */
