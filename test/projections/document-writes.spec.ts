@@ -132,12 +132,16 @@ function writeTest(target: StoreTarget): void {
       expect(changed).toMatchObject({ upserts: { keys: [replaced] }, deletes: [removed], keyIndex: true });
       await writeRows('building', changed);
       await write('switched', second);
-      expect(await keyIndexOf('building')).toEqual([{ indexdef: expect.stringMatching(/^CREATE UNIQUE INDEX docs_pkey ON building\.docs USING btree \(key\)$/) }]);
+      expect(await keyIndexOf('building')).toEqual([
+        { indexdef: expect.stringMatching(/^CREATE UNIQUE INDEX docs_pkey ON building\.docs USING btree \(key\)$/) },
+      ]);
       expect(await read('building')).toEqual(await read('switched'));
       expect((await read('building')).map((row) => row.key)).toContain(kept);
 
       // Once indexed, the index stands for the key: a second row with the same key is refused.
-      await expect(writeRows('building', rowsOf(docs, new Map([[kept, first.get(kept)]]), new Set([kept]), false))).rejects.toThrow(/duplicate key/);
+      await expect(writeRows('building', rowsOf(docs, new Map([[kept, first.get(kept)]]), new Set([kept]), false))).rejects.toThrow(
+        /duplicate key/,
+      );
     });
   });
 }

@@ -207,7 +207,11 @@ describe('DocumentBuffer, the key indexes of tables being built', () => {
     await buffer.apply(session, [meeting(1, 'a')]);
     await buffer.apply(session, [meeting(2, 'b')]);
     const meetingStatements = statements.filter((text) => text.includes('kring_test.meetings'));
-    expect(meetingStatements).toEqual([KEY_INDEX, expect.stringMatching(/^SELECT key, doc FROM kring_test.meetings /), expect.stringMatching(/^SELECT/)]);
+    expect(meetingStatements).toEqual([
+      KEY_INDEX,
+      expect.stringMatching(/^SELECT key, doc FROM kring_test.meetings /),
+      expect.stringMatching(/^SELECT/),
+    ]);
   });
 
   it('once the switch indexed its tables, upserts small writes and asks for no index', async () => {

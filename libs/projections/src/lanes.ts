@@ -332,7 +332,11 @@ export class Lanes {
 
 /** A buffer for a generation as committed: documents and checkpoint commit together, so at checkpoint 0 its tables are empty. */
 function bufferFrom(generation: Generation, definition: ProjectionDefinition): DocumentBuffer<RecordedEvent> {
-  const buffer = new DocumentBuffer<RecordedEvent>(definition, schemaOf(generation.name, generation.generation), generation.checkpoint === 0n);
+  const buffer = new DocumentBuffer<RecordedEvent>(
+    definition,
+    schemaOf(generation.name, generation.generation),
+    generation.checkpoint === 0n,
+  );
   // The switch indexed an active generation's tables.
   if (generation.state === 'active') buffer.indexed();
   return buffer;
