@@ -68,7 +68,7 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
     for (const collection of this.projection.collections) {
       const table = this.tables[collection.name];
       const missing = new Set<string>();
-      for (const key of touched[collection.name]) {
+      for (const key of touched.all[collection.name]) {
         if (table.has(key)) {
           // Most recently touched last: the Map's order is the eviction order.
           const doc = table.get(key);
@@ -78,7 +78,7 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
         // Neither in memory nor evicted: never written, or its removal is committed. Its write need not delete first.
         else this.unwritten[collection.name].add(key);
       }
-      for (const key of touched[collection.name]) {
+      for (const key of touched.all[collection.name]) {
         if (!table.has(key)) this.cached++;
         this.dirty[collection.name].add(key);
       }
@@ -91,7 +91,7 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
         this.stored[collection.name].delete(key);
       }
     }
-    applyEvents(this.projection, this.tables, events);
+    applyEvents(this.projection, this.tables, events, touched);
     this.pending.count += events.length;
     if (handOn) this.pending.events.push(...events);
   }

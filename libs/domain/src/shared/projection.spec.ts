@@ -3,6 +3,7 @@ import {
   applyEvents,
   collection,
   type DocumentTables,
+  keysTouched,
   pairKey,
   type ProjectedEvent,
   projection,
@@ -97,5 +98,44 @@ describe('projections in memory, in one pass', () => {
     expect(() => together.apply(stored('Greeted', { personId: 'a' }, 2))).toThrow('version 2 of Greeted is not 1');
     expect(together.tables.get(counting)!.greetings).toEqual(new Map([['a', 1]]));
     expect(together.tables.get(naming)!.names).toEqual(new Map());
+  });
+});
+
+describe('the keys a batch touches', () => {
+  type Met = ProjectedEvent<'Met', { people: string[] }>;
+  let asked = 0;
+  const meetings = collection<Met, number>()({
+    name: 'meetings',
+    columns: {},
+    keys: (e) => {
+      asked++;
+      return e.data.people;
+    },
+    evolve: (count) => (count ?? 0) + 1,
+  });
+  const meeting = projection<Met>()({
+    name: 'meeting',
+    version: 1,
+    events: { Met: { version: 1, data: { people: 'strings' } } },
+    collections: [meetings],
+  });
+  const met = (position: bigint, type: string, people: string[]): Met =>
+    ({ id: `e${position}`, type, data: { people }, position, recordedAt: new Date('2024-01-01T00:00:00Z') }) as Met;
+
+  it('are worked out once per event: applying the batch with them gives the documents it gives without them', () => {
+    const batch = [met(1n, 'Met', ['a', 'b']), met(2n, 'Other', ['c']), met(3n, 'Met', ['b'])];
+    asked = 0;
+    const touched = keysTouched(meeting, batch);
+    expect(touched.all).toEqual({ meetings: new Set(['a', 'b']) });
+    expect(touched.byEvent).toEqual({ meetings: [['a', 'b'], [], ['b']] });
+    const tables = applyEvents(meeting, {}, batch, touched);
+    expect(asked).toBe(2);
+    expect(tables).toEqual(applyEvents(meeting, {}, batch));
+    expect(tables.meetings).toEqual(
+      new Map([
+        ['a', 1],
+        ['b', 2],
+      ]),
+    );
   });
 });

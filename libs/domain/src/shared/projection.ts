@@ -141,18 +141,31 @@ export function handles(projection: ProjectionDefinition, type: string): boolean
   return checksOf(projection).has(type);
 }
 
-/** The keys, per collection, that these events touch: what the engine loads before applying a batch. */
-export function keysTouched<Event extends ProjectedEvent>(
-  projection: ProjectionDefinition<Event>,
-  events: readonly Event[],
-): Record<string, Set<string>> {
+/** The keys these events touch, per collection: each event's (none if the projection does not handle it), and all of them once. */
+export interface KeysTouched {
+  byEvent: Record<string, Array<readonly string[]>>;
+  all: Record<string, Set<string>>;
+}
+
+const NO_KEYS: readonly string[] = [];
+
+/**
+ * The keys these events touch: what the engine loads before applying a batch, and then hands to
+ * `applyEvents`, so that no event's keys are worked out twice (a member's key at every meeting).
+ */
+export function keysTouched<Event extends ProjectedEvent>(projection: ProjectionDefinition<Event>, events: readonly Event[]): KeysTouched {
   const types = checksOf(projection);
-  const keys: Record<string, Set<string>> = {};
+  const touched: KeysTouched = { byEvent: {}, all: {} };
   for (const collection of projection.collections) {
-    const set = (keys[collection.name] = new Set<string>());
-    for (const event of events) if (types.has(event.type)) for (const key of collection.keys(event)) set.add(key);
+    const all = (touched.all[collection.name] = new Set<string>());
+    const byEvent = (touched.byEvent[collection.name] = new Array<readonly string[]>(events.length));
+    for (let i = 0; i < events.length; i++) {
+      const keys = types.has(events[i].type) ? collection.keys(events[i]) : NO_KEYS;
+      byEvent[i] = keys;
+      for (const key of keys) all.add(key);
+    }
   }
-  return keys;
+  return touched;
 }
 
 /** How many pair keys `pairKey` keeps before it starts again: about 13 MB at most. */
@@ -182,9 +195,8 @@ export function pairKey(first: string, second: string): string {
   return key;
 }
 
-/** Applies one event to one collection's documents in `table` (changed in place). */
-function applyTo(collection: AnyCollection, table: Map<string, unknown>, event: ProjectedEvent): void {
-  const keys = collection.keys(event);
+/** Applies one event to one collection's documents in `table` (changed in place), at its keys. */
+function applyTo(collection: AnyCollection, table: Map<string, unknown>, event: ProjectedEvent, keys = collection.keys(event)): void {
   for (let index = 0; index < keys.length; index++) {
     const key = keys[index];
     const before = table.get(key);
@@ -194,17 +206,25 @@ function applyTo(collection: AnyCollection, table: Map<string, unknown>, event: 
   }
 }
 
-/** Applies events, in order, to the documents in `tables` (changed in place): the one place where a read model evolves. */
+/**
+ * Applies events, in order, to the documents in `tables` (changed in place): the one place where a
+ * read model evolves. `touched`: their keys, if the caller has worked them out (keysTouched) already.
+ */
 export function applyEvents<Event extends ProjectedEvent>(
   projection: ProjectionDefinition<Event>,
   tables: DocumentTables,
   events: readonly Event[],
+  touched?: KeysTouched,
 ): DocumentTables {
   const types = checksOf(projection);
-  const collections = projection.collections.map((collection) => ({ collection, table: (tables[collection.name] ??= new Map()) }));
-  for (const event of events) {
-    if (!types.has(event.type)) continue;
-    for (const { collection, table } of collections) applyTo(collection, table, event);
+  const collections = projection.collections.map((collection) => ({
+    collection,
+    table: (tables[collection.name] ??= new Map()),
+    keys: touched?.byEvent[collection.name],
+  }));
+  for (let i = 0; i < events.length; i++) {
+    if (!types.has(events[i].type)) continue;
+    for (const { collection, table, keys } of collections) applyTo(collection, table, events[i], keys?.[i]);
   }
   return tables;
 }
