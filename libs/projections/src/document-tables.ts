@@ -151,9 +151,9 @@ export interface DocumentStatement {
   json: string;
 }
 
-/** What writing documents takes: key indexes the writes need, then statements, in order, then COPYs of the large writes' rows. */
+/** What writing documents takes: statements, in order, key indexes the writes ask for, and COPYs of the large writes' rows. */
 export interface DocumentWrites {
-  /** DDL to run first, in the same transaction. */
+  /** DDL for key indexes, in the same transaction and before the COPYs (the statements run without them, only slower). */
   keyIndexes: string[];
   statements: DocumentStatement[];
   copies: Array<{ table: string; columns: string[]; rows: string }>;
@@ -189,7 +189,7 @@ export function writesOf(schema: string, collection: Collection, { upserts, dele
   return { keyIndexes, statements: [upsert, ...deleting(deletes)], copies: [] };
 }
 
-/** Runs writes in the caller's transaction, one statement at a time. */
+/** Runs writes in the caller's transaction, one statement at a time, the key indexes first (their lookups use them). */
 export async function writeDocuments(tx: SqlSession, { keyIndexes, statements, copies }: DocumentWrites): Promise<void> {
   for (const ddl of keyIndexes) await tx.exec(ddl);
   for (const { sql, json } of statements) await tx.query(sql, [json]);
