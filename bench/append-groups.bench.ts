@@ -5,13 +5,13 @@
  * (kring_append_batch), for groups of 1, 8 and 64 appends, on new streams and with exact expected
  * revisions on streams that already hold events, beside one round trip; and the database's own share:
  * many groups called from one statement (one round trip, one commit for all of them), so the figure is
- * the functions' execution alone. One JSON line per case.
+ * the functions' execution alone. One JSON line per figure (see logFigure).
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { openEventStoreWithSql } from '@kring/event-store';
 import { pgliteTarget, postgresTarget } from '../test/support/targets';
-import { log } from './support';
+import { logFigure } from './support';
 
 const { values: args } = parseArgs({
   options: { adapters: { type: 'string', default: 'postgres,pglite' }, groups: { type: 'string', default: '200' } },
@@ -53,7 +53,12 @@ async function benchAdapter(name: 'postgres' | 'pglite') {
       );
     const started = performance.now();
     for (let i = 0; i < 1000; i++) await sql.query('SELECT 1');
-    log(JSON.stringify({ adapter: name, figure: 'round trip', ms: Number(((performance.now() - started) / 1000).toFixed(3)) }));
+    logFigure({
+      figure: 'round trip (SELECT 1)',
+      adapter: name,
+      value: Number(((performance.now() - started) / 1000).toFixed(3)),
+      unit: 'ms',
+    });
     for (const size of [1, 8, 64]) {
       let begun = performance.now();
       for (let g = 0; g < GROUPS; g++) {
@@ -74,15 +79,11 @@ async function benchAdapter(name: 'postgres' | 'pglite') {
       begun = performance.now();
       for (let g = 0; g < GROUPS; g++) revisions = (await group(own, revisions.map(String))).map((row) => row.next_revision);
       const expectedMs = (performance.now() - begun) / (GROUPS * size);
-      log(
-        JSON.stringify({
-          adapter: name,
-          figure: `ms per append in groups of ${size}`,
-          newStreams: Number(newMs.toFixed(3)),
-          expectedRevision: Number(expectedMs.toFixed(3)),
-          databaseOnly: Number((await insideOneStatement(size)).toFixed(3)),
-        }),
-      );
+      const perAppend = (how: string, ms: number) =>
+        logFigure({ figure: `append in groups of ${size}, ${how}`, adapter: name, value: Number(ms.toFixed(3)), unit: 'ms per append' });
+      perAppend('new streams', newMs);
+      perAppend('expected revision', expectedMs);
+      perAppend('the database alone (groups called inside one statement)', await insideOneStatement(size));
     }
   } finally {
     await store.close();

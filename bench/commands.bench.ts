@@ -13,7 +13,7 @@
  * The two alternate, twice each; target (issue 14): recordMeeting, with live projections, >= 0.6x
  * the row's rate at 8 clients and p99 <= 25 ms. Beside the clients' latencies, the API's own metrics show
  * where a p99 went: the request's stay in the API, the handler's part of it, and the API's blocked event loop.
- * Prints a table per store, then one JSON line per store.
+ * Prints a table per store, then one JSON line per figure (see logFigure).
  */
 import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -21,7 +21,20 @@ import { parseArgs } from 'node:util';
 import { openEventStore } from '@kring/event-store';
 import { GraphqlClient, graphqlClient, signToken } from '../test/support/graphql-client';
 import { pgliteTarget, postgresTarget, StoreTarget } from '../test/support/targets';
-import { buildApi, cpuMeter, cpuMsOf, forSeconds, log, pct, percentile, pooled, startServer, stopServer } from './support';
+import {
+  buildApi,
+  cpuMeter,
+  cpuMsOf,
+  type Figure,
+  forSeconds,
+  log,
+  logFigure,
+  pct,
+  percentile,
+  pooled,
+  startServer,
+  stopServer,
+} from './support';
 
 const { values: args } = parseArgs({
   options: { seconds: { type: 'string', default: '5' }, adapters: { type: 'string', default: 'pglite,postgres' } },
@@ -214,7 +227,7 @@ async function readModelKeptUp(api: GraphqlClient, token: string, networkId: str
   );
 }
 
-async function benchStore(target: StoreTarget, port: number) {
+async function benchStore(target: StoreTarget, port: number): Promise<Figure[]> {
   log(`\n== ${target.adapter}: ${CLIENTS} clients for ${SECONDS}s each round`);
   const raw = await rawSingleAppends(target);
   log(`store: 1-event appends, ${CLIENTS} writers             ${raw.perSec} appends/s`);
@@ -272,26 +285,51 @@ async function benchStore(target: StoreTarget, port: number) {
       `recordMeeting over HTTP, all on one network  ${shared.perSec} commands/s  p50 ${percentile(shared.latencies, 50)} ms  p99 ${percentile(shared.latencies, 99)} ms`,
     );
     await readModelKeptUp(api, token, networks[0].networkId, recorded.get(networks[0].networkId) ?? 0, last);
-    return {
-      adapter: target.adapter,
-      clients: CLIENTS,
-      commandsPerSec: own.perSec,
-      p50Ms: p50,
-      p99Ms: p99,
-      rawSingleAppendsPerSec: raw.perSec,
-      ratioToRaw: Number((own.perSec / raw.perSec).toFixed(2)),
-      crudRowsPerSec: rows.perSec,
-      crudP99Ms: percentile(rows.latencies, 99),
-      ratioToCrud: Number((own.perSec / rows.perSec).toFixed(2)),
-      ratioToCrudTarget: 0.6,
-      p99TargetMs: 25,
-      cpuMsPerCommand: cpuPerCommand,
-      cpuMsPerCrudRow: cpuPerRow,
-      inTheApi: commandInTheApi,
-      crudInTheApi: rowInTheApi,
-      oneNetworkCommandsPerSec: shared.perSec,
-      oneNetworkP99Ms: percentile(shared.latencies, 99),
-    };
+    const adapter = target.adapter;
+    const clients = { clients: CLIENTS };
+    const rowRate = { name: 'recordMeetingRow (one INSERT, same stack)', value: rows.perSec };
+    return [
+      { figure: `store: 1-event appends, ${CLIENTS} writers`, adapter, value: raw.perSec, unit: 'appends/s' },
+      {
+        figure: 'recordMeeting over HTTP, own network each',
+        adapter,
+        value: own.perSec,
+        unit: 'commands/s',
+        yardstick: rowRate,
+        target: { op: '>=', bound: 0.6 },
+        details: {
+          ...clients,
+          ratioToRawAppends: Number((own.perSec / raw.perSec).toFixed(2)),
+          cpuMsPerCommand: cpuPerCommand,
+          inTheApi: commandInTheApi,
+        },
+      },
+      { figure: 'recordMeeting over HTTP, own network each, p50', adapter, value: p50, unit: 'ms', details: clients },
+      {
+        figure: 'recordMeeting over HTTP, own network each, p99',
+        adapter,
+        value: p99,
+        unit: 'ms',
+        target: { op: '<=', bound: 25 },
+        details: clients,
+      },
+      {
+        figure: rowRate.name,
+        adapter,
+        value: rows.perSec,
+        unit: 'rows/s',
+        details: { ...clients, cpuMsPerRow: cpuPerRow, inTheApi: rowInTheApi },
+      },
+      { figure: `${rowRate.name}, p99`, adapter, value: percentile(rows.latencies, 99), unit: 'ms', details: clients },
+      { figure: 'recordMeeting over HTTP, all on one network', adapter, value: shared.perSec, unit: 'commands/s', details: clients },
+      {
+        figure: 'recordMeeting over HTTP, all on one network, p99',
+        adapter,
+        value: percentile(shared.latencies, 99),
+        unit: 'ms',
+        details: clients,
+      },
+    ];
   } finally {
     if (server) await stopServer(server);
     await fresh.dispose();
@@ -301,10 +339,11 @@ async function benchStore(target: StoreTarget, port: number) {
 async function main(): Promise<void> {
   const targets = { pglite: pgliteTarget, postgres: postgresTarget };
   buildApi();
-  const results = [];
-  for (const adapter of args.adapters.split(',') as Array<keyof typeof targets>) results.push(await benchStore(targets[adapter], 3900));
+  const figures: Figure[] = [];
+  for (const adapter of args.adapters.split(',') as Array<keyof typeof targets>)
+    figures.push(...(await benchStore(targets[adapter], 3900)));
   log('');
-  for (const figures of results) log(JSON.stringify(figures));
+  for (const figure of figures) logFigure(figure);
 }
 
 main().then(

@@ -6,7 +6,7 @@
  * statement (kring_commit_documents), beside the same writes as separate statements in one
  * transaction (how a replay writes, and how a live round wrote before). Wall time and CPU per round,
  * this process (PGlite's database runs in it) and PostgreSQL's; rounds alternate, twice each.
- * One JSON line per case.
+ * One JSON line per figure (see logFigure).
  */
 import { parseArgs } from 'node:util';
 import { type AnyCollection, collection } from '@kring/domain';
@@ -15,7 +15,7 @@ import { rowsOf, writeDocuments, writesOf } from '../libs/projections/src/docume
 import { type Generation, GenerationTable, schemaOf } from '../libs/projections/src/generations';
 import { PROJECTION_MIGRATIONS } from '../libs/projections/src/projection-schema';
 import { pgliteTarget, postgresTarget } from '../test/support/targets';
-import { cpuMeter, log } from './support';
+import { cpuMeter, logFigure } from './support';
 
 const { values: args } = parseArgs({
   options: { adapters: { type: 'string', default: 'postgres,pglite' }, rounds: { type: 'string', default: '1000' } },
@@ -92,14 +92,13 @@ async function benchAdapter(adapter: 'postgres' | 'pglite'): Promise<void> {
       }
       const wallMs = performance.now() - started;
       const { nodeMs, postgresMs } = meter();
-      log(
-        JSON.stringify({
-          adapter,
-          figure: `live round commit, ${how}`,
-          msPerRound: Number((wallMs / ROUNDS).toFixed(3)),
-          cpuMsPerRound: { node: Number((nodeMs / ROUNDS).toFixed(3)), postgres: Number((postgresMs / ROUNDS).toFixed(3)) },
-        }),
-      );
+      logFigure({
+        figure: `live round commit, ${how}`,
+        adapter,
+        value: Number((wallMs / ROUNDS).toFixed(3)),
+        unit: 'ms per round',
+        details: { cpuMsPerRound: { node: Number((nodeMs / ROUNDS).toFixed(3)), postgres: Number((postgresMs / ROUNDS).toFixed(3)) } },
+      });
     }
   } finally {
     await sql.close();

@@ -5,7 +5,7 @@
  * whole log through the port (the raw read-all rate) and computes `kring impact` over it (read and
  * fold, by method), against a target of >= 0.5 of read-all; then the whole HTML report as `kring impact
  * --format html` makes it (read, fold, a report per month, charts drawn). Prints progress, then one JSON
- * line per store.
+ * line per figure (see logFigure).
  */
 import { parseArgs } from 'node:util';
 import { openEventStore } from '@kring/event-store';
@@ -13,14 +13,14 @@ import { impactOfLog } from '../apps/api/src/impact/impact-of-log';
 import { impactOptions, impactText, logOf } from '../apps/cli/src/impact-command';
 import { generateRealisticLog } from '../test/support/realistic-log';
 import { pgliteTarget, postgresTarget, StoreTarget } from '../test/support/targets';
-import { log, perSec } from './support';
+import { type Figure, log, logFigure, perSec } from './support';
 
 const { values: args } = parseArgs({
   options: { events: { type: 'string', default: '1000000' }, adapters: { type: 'string', default: 'pglite,postgres' } },
 });
 const EVENTS = Number(args.events);
 
-async function benchStore(target: StoreTarget) {
+async function benchStore(target: StoreTarget): Promise<Figure[]> {
   const fresh = await target.fresh('bench-impact');
   const store = await openEventStore(fresh.config);
   try {
@@ -42,18 +42,34 @@ async function benchStore(target: StoreTarget) {
     const html = await impactText(await logOf(store), impactOptions({ by: 'method', format: 'html' }));
     const htmlMs = performance.now() - htmlStarted;
     log(`the HTML report (whole log)    ${perSec(total, htmlMs)} events/s, ${(htmlMs / 1000).toFixed(1)} s, ${html.length} bytes`);
-    return {
-      adapter: target.adapter,
-      events: total,
-      readAllEventsPerSec: perSec(read, readAllMs),
-      impactEventsPerSec: perSec(total, impactMs),
-      impactRatioToReadAll: Number((readAllMs / impactMs).toFixed(2)),
-      impactSeconds: Number((impactMs / 1000).toFixed(1)),
-      readAllSeconds: Number((readAllMs / 1000).toFixed(1)),
-      htmlReportEventsPerSec: perSec(total, htmlMs),
-      htmlReportRatioToReadAll: Number((readAllMs / htmlMs).toFixed(2)),
-      htmlReportSeconds: Number((htmlMs / 1000).toFixed(1)),
-    };
+    const adapter = target.adapter;
+    const readAll = { name: 'read-all through the port', value: perSec(read, readAllMs) };
+    return [
+      {
+        figure: readAll.name,
+        adapter,
+        value: readAll.value,
+        unit: 'events/s',
+        details: { events: total, seconds: Number((readAllMs / 1000).toFixed(1)) },
+      },
+      {
+        figure: 'kring impact over the whole log',
+        adapter,
+        value: perSec(total, impactMs),
+        unit: 'events/s',
+        yardstick: readAll,
+        target: { op: '>=', bound: 0.5 },
+        details: { seconds: Number((impactMs / 1000).toFixed(1)) },
+      },
+      {
+        figure: 'the HTML report over the whole log',
+        adapter,
+        value: perSec(total, htmlMs),
+        unit: 'events/s',
+        yardstick: readAll,
+        details: { seconds: Number((htmlMs / 1000).toFixed(1)), bytes: html.length },
+      },
+    ];
   } finally {
     await store.close();
     await fresh.dispose();
@@ -62,9 +78,9 @@ async function benchStore(target: StoreTarget) {
 
 async function main(): Promise<void> {
   const targets = { pglite: pgliteTarget, postgres: postgresTarget };
-  const results = [];
-  for (const name of args.adapters!.split(',')) results.push(await benchStore(targets[name as keyof typeof targets]));
-  for (const result of results) log(JSON.stringify(result));
+  const figures: Figure[] = [];
+  for (const name of args.adapters!.split(',')) figures.push(...(await benchStore(targets[name as keyof typeof targets])));
+  for (const figure of figures) logFigure(figure);
 }
 
 main().catch((error: Error) => {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { API_ENTRY, apiNodeArgs, buildApi, log, stopServer } from './support';
+import { API_ENTRY, apiNodeArgs, buildApi, log, logFigure, stopServer } from './support';
 
 const { values: args } = parseArgs({
   options: { rounds: { type: 'string', default: '3' }, 'idle-seconds': { type: 'string', default: '15' } },
@@ -60,8 +60,10 @@ async function main(): Promise<void> {
       await rm(dataDir, { recursive: true, force: true });
     }
   }
-  log(JSON.stringify({ figure: 'API RSS after a first start, embedded store', mb: median(first), rounds: first, target: '<= 300' }));
-  log(JSON.stringify({ figure: 'API RSS idle after a restart, embedded store', mb: median(idle), rounds: idle, target: '<= 250' }));
+  const rss = (figure: string, rounds: number[], bound: number) =>
+    logFigure({ figure, value: median(rounds), unit: 'MB', target: { op: '<=', bound }, details: { rounds } });
+  rss('API RSS after a first start, embedded store', first, 300);
+  rss('API RSS idle after a restart, embedded store', idle, 250);
 }
 
 main().then(

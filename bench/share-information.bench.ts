@@ -13,7 +13,7 @@ import { networkCharter } from '../test/support/fixtures';
 import { graphqlClient, signToken } from '../test/support/graphql-client';
 import { generateRealisticLog } from '../test/support/realistic-log';
 import { pgliteTarget, postgresTarget, type StoreTarget } from '../test/support/targets';
-import { buildApi, log, percentile, startServer, stopServer } from './support';
+import { buildApi, log, logFigure, percentile, startServer, stopServer } from './support';
 
 const { values: args } = parseArgs({
   options: {
@@ -71,15 +71,15 @@ async function shareOnLogOf(target: StoreTarget, events: number) {
       latencies.push(performance.now() - begun);
     }
     latencies.sort((a, b) => a - b);
-    const figures = {
+    const p50Ms = percentile(latencies, 50);
+    logFigure({
+      figure: `shareInformation p50, log of ${written} events`,
       adapter: target.adapter,
-      logEvents: written,
-      runs: RUNS,
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
-    };
-    log(JSON.stringify({ figure: 'shareInformation', ...figures }));
-    return figures;
+      value: p50Ms,
+      unit: 'ms',
+      details: { runs: RUNS, p99Ms: percentile(latencies, 99) },
+    });
+    return { p50Ms, written };
   } finally {
     await stopServer(server);
     await fresh.dispose();
@@ -93,14 +93,15 @@ async function main(): Promise<void> {
     const target = targets[name as keyof typeof targets];
     const small = await shareOnLogOf(target, Number(args.small));
     const large = await shareOnLogOf(target, Number(args.large));
-    log(
-      JSON.stringify({
-        figure: 'shareInformation p50, large log over small',
-        adapter: target.adapter,
-        ratio: Number((large.p50Ms / small.p50Ms).toFixed(2)),
-        target: '<= 1.2',
-      }),
-    );
+    logFigure({
+      figure: 'shareInformation p50, large log against small',
+      adapter: target.adapter,
+      value: large.p50Ms,
+      unit: 'ms',
+      yardstick: { name: `the same on a log of ${small.written} events`, value: small.p50Ms },
+      target: { op: '<=', bound: 1.2 },
+      details: { largeLogEvents: large.written },
+    });
   }
 }
 

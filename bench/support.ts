@@ -10,6 +10,49 @@ export const log = (line: string): void => void process.stdout.write(`${line}\n`
 export const perSec = (count: number, ms: number): number => Math.round((count / ms) * 1000);
 export const pct = (part: number, whole: number): string => `${Math.round((part / whole) * 100)}%`;
 
+/** A bound a figure must keep: on its ratio to the yardstick if it has one, else on its value. */
+export interface Target {
+  op: '>=' | '<=' | '<';
+  bound: number;
+}
+
+export interface Figure {
+  /** What was measured, in words a reader of the output knows. */
+  figure: string;
+  adapter?: string;
+  value: number;
+  unit: string;
+  /** What the value is measured against, in the same run: the ratio is value / yardstick. */
+  yardstick?: { name: string; value: number };
+  target?: Target;
+  /** Whatever else explains the value (CPU by process, rounds, counts). */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * One figure as one JSON line, in one shape for every bench, so that figures can be tracked from run to
+ * run: its value and unit, the yardstick and the ratio to it, the target and whether this run met it.
+ */
+export function logFigure({ figure, adapter, value, unit, yardstick, target, details }: Figure): void {
+  const ratio = yardstick && yardstick.value !== 0 ? Number((value / yardstick.value).toFixed(2)) : undefined;
+  const judged = yardstick ? ratio : value;
+  const met =
+    target &&
+    judged !== undefined &&
+    (target.op === '>=' ? judged >= target.bound : target.op === '<=' ? judged <= target.bound : judged < target.bound);
+  log(
+    JSON.stringify({
+      figure,
+      ...(adapter !== undefined && { adapter }),
+      value,
+      unit,
+      ...(yardstick && { yardstick: yardstick.name, yardstickValue: yardstick.value, ratio: ratio ?? null }),
+      ...(target && { target: `${yardstick ? 'ratio ' : ''}${target.op} ${target.bound}`, met }),
+      ...details,
+    }),
+  );
+}
+
 /** USER_HZ: /proc reports CPU time in these ticks; 100 on every Linux build we run on. */
 const CLOCK_TICKS = 100;
 
