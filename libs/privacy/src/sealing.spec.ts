@@ -17,6 +17,14 @@ describe('sealing personal text (ks1)', () => {
     expect(() => open(newSubjectKey(), sealed)).toThrow();
   });
 
+  it('gives every seal an IV of its own, across many fills of the IV pool, and each still opens', () => {
+    const sealed = Array.from({ length: 1000 }, (_, i) => seal(key, 'p-1', `tekst ${i}`));
+    const ivs = sealed.map((value) => value.split('.')[2]);
+    expect(new Set(ivs).size).toBe(1000);
+    expect(ivs.every((iv) => Buffer.from(iv, 'base64url').length === 12)).toBe(true);
+    expect(sealed.map((value) => open(key, value))).toEqual(Array.from({ length: 1000 }, (_, i) => `tekst ${i}`));
+  });
+
   it('binds the ciphertext to its subject: moved to another subject, it no longer opens', () => {
     const [format, , iv, body] = seal(key, 'p-1', 'schulden').split('.');
     const moved = [format, Buffer.from('p-2').toString('base64url'), iv, body].join('.') as ReturnType<typeof seal>;
