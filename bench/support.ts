@@ -34,8 +34,10 @@ export interface Figure {
  * run: its value and unit, the yardstick and the ratio to it, the target and whether this run met it.
  */
 export function logFigure({ figure, adapter, value, unit, yardstick, target, details }: Figure): void {
-  const ratio = yardstick && yardstick.value !== 0 ? Number((value / yardstick.value).toFixed(2)) : undefined;
-  const judged = yardstick ? ratio : value;
+  // Judged unrounded: a ratio of 0.496 prints as 0.5 and misses a target of 0.5.
+  const exactRatio = yardstick && yardstick.value !== 0 ? value / yardstick.value : undefined;
+  const ratio = exactRatio === undefined ? undefined : Number(exactRatio.toFixed(2));
+  const judged = yardstick ? exactRatio : value;
   const met =
     target &&
     judged !== undefined &&

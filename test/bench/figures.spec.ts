@@ -46,6 +46,17 @@ describe('logFigure', () => {
     ]);
   });
 
+  it('judges the ratio unrounded: one that prints as 0.5 can still miss a target of 0.5', () => {
+    const line = printed({
+      figure: 'f',
+      value: 496,
+      unit: 'x',
+      yardstick: { name: 'y', value: 1000 },
+      target: { op: '>=', bound: 0.5 },
+    })[0];
+    expect(line).toMatchObject({ ratio: 0.5, met: false });
+  });
+
   it('without a yardstick judges the value itself, each way a bound can go', () => {
     const judged = (value: number, op: '>=' | '<=' | '<', bound: number) =>
       printed({ figure: 'f', value, unit: 'ms', target: { op, bound } })[0];
