@@ -1,10 +1,69 @@
-import { DataDirLockedError, openEventStore, openEventStoreWithSql } from '@kring/event-store';
+import {
+  DataDirLockedError,
+  type EventStore,
+  openEventStore,
+  openEventStoreWithSql,
+  type RecordedEvent,
+  SqlEventStore,
+  Upcasters,
+} from '@kring/event-store';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pgliteTarget } from '../support/targets';
 
+/** Everything a store reads, by each read path: the whole log, its types filtered, and streams both ways in pages. */
+async function everythingReadBy(store: EventStore, streams: readonly string[]): Promise<Record<string, RecordedEvent[]>> {
+  const read = async (events: AsyncIterable<RecordedEvent>) => {
+    const all: RecordedEvent[] = [];
+    for await (const event of events) all.push(event);
+    return all;
+  };
+  const reads: Record<string, RecordedEvent[]> = {
+    all: await read(store.readAll({ batchSize: 3 })),
+    typed: await read(store.readAll({ eventTypes: ['Noted'], batchSize: 2 })),
+    after: await read(store.readAll({ after: 4n, maxCount: 5 })),
+  };
+  for (const stream of streams) {
+    reads[`${stream} forwards`] = await read(store.readStream(stream, { fromRevision: 1n }));
+    reads[`${stream} backwards`] = await read(store.readStream(stream, { direction: 'backwards', maxCount: 3 }));
+  }
+  return reads;
+}
+
 describe('embedded store [pglite]', () => {
+  it('reads a batch as one JSON text and gives exactly the events row-by-row reading gives: texts, numbers, ids, times, upcasts', async () => {
+    const fresh = await pgliteTarget.fresh('aggregated-reads');
+    const { sql } = await openEventStoreWithSql(fresh.config);
+    const upcasters = new Upcasters([{ type: 'Noted', fromVersion: 1, upcast: (data) => ({ ...data, upcast: true }) }]);
+    // The same database read three ways: as one text per batch, row by row, and over a limit that sends every batch of several events row by row.
+    const as = (aggregatedReadBytes: number) =>
+      SqlEventStore.open(Object.create(sql, { aggregatedReadBytes: { value: aggregatedReadBytes } }), upcasters);
+    const aggregated = await SqlEventStore.open(sql, upcasters);
+    const streams = ['plain', 'with\ttab\nnewline "quotes" \\ and ümlauts 🎉'];
+    try {
+      expect(sql.aggregatedReadBytes).toBeGreaterThan(0);
+      const texts = ['', 'tab\there', 'line\nbreak', 'quote " and \\ backslash', 'ünïcødé 🎉 \u2028', '{"not": "json"}'];
+      for (const [i, text] of texts.entries())
+        await aggregated.appendToStream(streams[i % 2], [
+          {
+            type: i % 3 === 0 ? 'Other' : 'Noted',
+            version: 1 + (i % 2),
+            data: { text, n: i, big: 2 ** 53 + 2, fraction: 0.1 + i, nested: { list: [null, true, [text]], empty: {} } },
+            metadata: { actorId: `actor ${text}`, actorRoles: ['COACH'] },
+          },
+        ]);
+      const expected = await everythingReadBy(await as(0), streams);
+      expect(expected.all).toHaveLength(texts.length);
+      expect(expected.all.some((event) => event.data.upcast === true)).toBe(true);
+      expect(await everythingReadBy(aggregated, streams)).toEqual(expected);
+      expect(await everythingReadBy(await as(600), streams)).toEqual(expected);
+    } finally {
+      await sql.close();
+      await fresh.dispose();
+    }
+  });
+
   it('refuses to open a data directory that another store holds, and opens it once that one is closed', async () => {
     const fresh = await pgliteTarget.fresh('second-opener');
     try {

@@ -49,6 +49,8 @@ async function initialiseApart(directory: string): Promise<void> {
  */
 export class PgliteDriver implements SqlDriver {
   readonly adapter = 'pglite' as const;
+  /** Far below the limits of a PostgreSQL value (1 GB) and of a V8 string. */
+  readonly aggregatedReadBytes = 64 * 1024 * 1024;
 
   /** Every statement takes its turn: a chain of them leaves the event loop a turn every few ms (see EventLoopTurns). */
   private readonly turns = new EventLoopTurns(TURN_SLICE_MS);

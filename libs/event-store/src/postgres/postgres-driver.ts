@@ -40,6 +40,7 @@ export interface PostgresDriverOptions {
 
 export class PostgresDriver implements SqlDriver {
   readonly adapter = 'postgres' as const;
+  readonly aggregatedReadBytes = 0;
   private readonly pool: Pool;
   private readonly sessionOnPool: SqlSession;
   private readonly onError: (error: Error) => void;

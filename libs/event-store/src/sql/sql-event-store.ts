@@ -46,6 +46,47 @@ interface EventRow {
 
 const COLUMNS = 'position, stream_id, stream_revision, event_id, type, version, data, metadata, recorded_at';
 
+/** An event as one JSON array, built by the database for a driver that aggregates reads: bigints as text, the time in ms. */
+type EventJson = [
+  position: string,
+  streamId: string,
+  streamRevision: string,
+  id: string,
+  type: string,
+  version: number,
+  data: JsonObject,
+  metadata: EventMetadata,
+  recordedAtMs: number,
+];
+
+/** The columns of COLUMNS as an EventJson; recorded_at is stored in whole ms (see log-schema.ts). */
+const EVENT_JSON = `json_build_array(position::text, stream_id, stream_revision::text, event_id, type, version, data, metadata,
+                                     floor(extract(epoch FROM recorded_at) * 1000)::bigint)`;
+
+const fromRow = (row: EventRow): RecordedEvent => ({
+  id: row.event_id,
+  streamId: row.stream_id,
+  type: row.type,
+  version: row.version,
+  data: row.data,
+  metadata: row.metadata,
+  recordedAt: row.recorded_at,
+  streamRevision: row.stream_revision,
+  position: row.position,
+});
+
+const fromJson = ([position, streamId, streamRevision, id, type, version, data, metadata, recordedAtMs]: EventJson): RecordedEvent => ({
+  id,
+  streamId,
+  type,
+  version,
+  data,
+  metadata,
+  recordedAt: new Date(recordedAtMs),
+  streamRevision: BigInt(streamRevision),
+  position: BigInt(position),
+});
+
 interface PendingAppend {
   streamId: string;
   expected: string;
@@ -215,16 +256,16 @@ export class SqlEventStore implements EventStore {
     let from = options.fromRevision;
     while (remaining > 0) {
       const limit = Math.min(remaining, DEFAULT_BATCH);
-      const rows = await this.driver.query<EventRow>(
-        `SELECT ${COLUMNS} FROM kring_events
-          WHERE stream_id = $1 AND ($2::bigint IS NULL OR stream_revision ${backwards ? '<=' : '>='} $2::bigint)
-          ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+      const events = await this.selectEvents(
+        `stream_id = $1 AND ($2::bigint IS NULL OR stream_revision ${backwards ? '<=' : '>='} $2::bigint)`,
+        `stream_revision ${backwards ? 'DESC' : 'ASC'}`,
+        '$3',
         [streamId, from?.toString() ?? null, limit],
       );
-      for (const row of rows) yield this.toRecorded(row);
-      if (rows.length < limit) return;
-      remaining -= rows.length;
-      const last = rows[rows.length - 1].stream_revision;
+      yield* events;
+      if (events.length < limit) return;
+      remaining -= events.length;
+      const last = events[events.length - 1].streamRevision;
       from = backwards ? last - 1n : last + 1n;
     }
   }
@@ -235,11 +276,11 @@ export class SqlEventStore implements EventStore {
     const batchSize = options.batchSize ?? DEFAULT_BATCH;
     while (remaining > 0) {
       const limit = Math.min(remaining, batchSize);
-      const rows = await this.fetchAfter(after, limit, options.eventTypes);
-      for (const row of rows) yield this.toRecorded(row);
-      if (rows.length < limit) return;
-      remaining -= rows.length;
-      after = rows[rows.length - 1].position;
+      const events = await this.fetchAfter(after, limit, options.eventTypes);
+      yield* events;
+      if (events.length < limit) return;
+      remaining -= events.length;
+      after = events[events.length - 1].position;
     }
   }
 
@@ -257,14 +298,13 @@ export class SqlEventStore implements EventStore {
       while (!stopped && !store.closed) {
         // Read the generation before the query: an append that commits while we read still wakes us.
         const seen = store.appendGeneration;
-        const rows = await store.fetchAfter(after, batchSize, options.eventTypes);
-        for (const row of rows) {
+        const events = await store.fetchAfter(after, batchSize, options.eventTypes);
+        for (const event of events) {
           if (stopped) return;
-          const event = store.toRecorded(row);
           after = event.position;
           yield event;
         }
-        if (rows.length < batchSize) {
+        if (events.length < batchSize) {
           caughtUp = true;
           await store.waitForAppend(seen, idlePollMs, (wake) => (interrupt = wake));
           caughtUp = false;
@@ -374,28 +414,35 @@ export class SqlEventStore implements EventStore {
     await this.driver.close();
   }
 
-  private fetchAfter(after: bigint, limit: number, eventTypes?: readonly string[]): Promise<EventRow[]> {
-    return this.driver.query<EventRow>(
-      `SELECT ${COLUMNS} FROM kring_events
-        WHERE position > $1::bigint AND ($3::text[] IS NULL OR type = ANY ($3::text[]))
-        ORDER BY position LIMIT $2`,
-      [after.toString(), limit, eventTypes ? [...eventTypes] : null],
-    );
+  private fetchAfter(after: bigint, limit: number, eventTypes?: readonly string[]): Promise<RecordedEvent[]> {
+    return this.selectEvents('position > $1::bigint AND ($3::text[] IS NULL OR type = ANY ($3::text[]))', 'position', '$2', [
+      after.toString(),
+      limit,
+      eventTypes ? [...eventTypes] : null,
+    ]);
   }
 
-  private toRecorded(row: EventRow): RecordedEvent {
-    const event: RecordedEvent = {
-      id: row.event_id,
-      streamId: row.stream_id,
-      type: row.type,
-      version: row.version,
-      data: row.data,
-      metadata: row.metadata,
-      recordedAt: row.recorded_at,
-      streamRevision: row.stream_revision,
-      position: row.position,
-    };
-    return this.upcasters.isEmpty ? event : this.upcasters.apply(event);
+  /**
+   * The events `where` selects, in `order` (of position or stream_revision), at most `limit` (a
+   * parameter), upcast: row by row, or as one JSON text for a driver that reads that faster, up to the
+   * size it takes (SqlDriver.aggregatedReadBytes).
+   */
+  private async selectEvents(where: string, order: string, limit: string, params: readonly unknown[]): Promise<RecordedEvent[]> {
+    const batch = `SELECT ${COLUMNS} FROM kring_events WHERE ${where} ORDER BY ${order} LIMIT ${limit}`;
+    const upcast = (event: RecordedEvent) => (this.upcasters.isEmpty ? event : this.upcasters.apply(event));
+    const rowByRow = async () => (await this.driver.query<EventRow>(batch, params)).map((row) => upcast(fromRow(row)));
+    const maxBytes = this.driver.aggregatedReadBytes;
+    if (maxBytes === 0) return rowByRow();
+    const [{ count, events }] = await this.driver.query<{ count: number; events: string | null }>(
+      `SELECT count(*)::integer AS count,
+              CASE WHEN sum(octet_length(event::text)) <= ${maxBytes} THEN json_agg(event ORDER BY ${order})::text END AS events
+         FROM (SELECT position, stream_revision, ${EVENT_JSON} AS event FROM (${batch}) AS batch) AS batch`,
+      params,
+    );
+    if (count === 0) return [];
+    // A batch of very large events: row by row rather than as one text of hundreds of MB.
+    if (events === null) return rowByRow();
+    return (JSON.parse(events) as EventJson[]).map((json) => upcast(fromJson(json)));
   }
 
   /** Appends by other processes arrive as NOTIFY; our own wake followers directly, without the round trip. */
