@@ -51,7 +51,7 @@ async function inTransaction(
       `SELECT p.checkpoint FROM kring_projections p JOIN unnest($1::text[], $2::integer[]) AS m(name, generation) USING (name, generation) FOR UPDATE OF p`,
       [names, numbers],
     );
-    for (const { statements } of entries) await writeDocuments(tx, { keyIndexes: [], statements, copies: [] });
+    for (const { statements } of entries) await writeDocuments(tx, { statements, copies: [] });
     await tx.query(
       `UPDATE kring_projections p SET checkpoint = $3 FROM unnest($1::text[], $2::integer[]) AS m(name, generation)
         WHERE p.name = m.name AND p.generation = m.generation`,

@@ -125,10 +125,9 @@ export class DocumentBuffer<Event extends ProjectedEvent = ProjectedEvent> {
 
   /** The writes of what `take` returned, every collection's. */
   writesOf(rows: Record<string, DocumentRows>): DocumentWrites {
-    const writes: DocumentWrites = { keyIndexes: [], statements: [], copies: [] };
+    const writes: DocumentWrites = { statements: [], copies: [] };
     for (const collection of this.projection.collections) {
-      const { keyIndexes, statements, copies } = writesOf(this.schema, collection, rows[collection.name]);
-      writes.keyIndexes.push(...keyIndexes);
+      const { statements, copies } = writesOf(this.schema, collection, rows[collection.name]);
       writes.statements.push(...statements);
       writes.copies.push(...copies);
     }

@@ -145,16 +145,14 @@ export function rowsOf(
   return { upserts: { copy: `${lines.join('\n')}\n`, keys }, deletes, keyIndex: !keyed && keys.length + deletes.length > 0 };
 }
 
-/** One statement of a document write: SQL whose one parameter, `$1`, is JSON text. */
+/** One statement of a document write: SQL whose one parameter, `$1`, is JSON text, or that takes none (null: a key index's DDL). */
 export interface DocumentStatement {
   sql: string;
-  json: string;
+  json: string | null;
 }
 
-/** What writing documents takes: statements, in order, key indexes the writes ask for, and COPYs of the large writes' rows. */
+/** What writing documents takes: statements, in order (a key index the writes ask for first), then COPYs of the large writes' rows. */
 export interface DocumentWrites {
-  /** DDL for key indexes, in the same transaction and before the COPYs (the statements run without them, only slower). */
-  keyIndexes: string[];
   statements: DocumentStatement[];
   copies: Array<{ table: string; columns: string[]; rows: string }>;
 }
@@ -166,16 +164,20 @@ export interface DocumentWrites {
  */
 export function writesOf(schema: string, collection: Collection, { upserts, deletes, keyIndex }: DocumentRows): DocumentWrites {
   const table = tableOf(schema, collection.name);
-  const keyIndexes = keyIndex ? [keyIndexSql(schema, collection.name)] : [];
+  // Before the deletes and the COPY that look keys up: within the same commit, for live generations only.
+  const indexing: DocumentStatement[] = keyIndex ? [{ sql: keyIndexSql(schema, collection.name), json: null }] : [];
   const columns = Object.entries(collection.columns);
   const names = ['key', 'doc', ...columns.map(([name]) => name)];
   const deleting = (keys: string[]): DocumentStatement[] =>
     keys.length === 0
       ? []
       : [{ sql: `DELETE FROM ${table} WHERE key = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))`, json: JSON.stringify(keys) }];
-  if (upserts === null) return { keyIndexes, statements: deleting(deletes), copies: [] };
+  if (upserts === null) return { statements: [...indexing, ...deleting(deletes)], copies: [] };
   if ('copy' in upserts)
-    return { keyIndexes, statements: deleting([...upserts.keys, ...deletes]), copies: [{ table, columns: names, rows: upserts.copy }] };
+    return {
+      statements: [...indexing, ...deleting([...upserts.keys, ...deletes])],
+      copies: [{ table, columns: names, rows: upserts.copy }],
+    };
   const types = ['key text', 'doc jsonb', ...columns.map(([name, { type }]) => `${name} ${SQL_TYPES[type]}`)];
   const upsert = {
     sql: `INSERT INTO ${table} (${names.join(', ')})
@@ -186,12 +188,11 @@ export function writesOf(schema: string, collection: Collection, { upserts, dele
          .join(', ')}`,
     json: upserts.json,
   };
-  return { keyIndexes, statements: [upsert, ...deleting(deletes)], copies: [] };
+  return { statements: [...indexing, upsert, ...deleting(deletes)], copies: [] };
 }
 
-/** Runs writes in the caller's transaction, one statement at a time, the key indexes first (their lookups use them). */
-export async function writeDocuments(tx: SqlSession, { keyIndexes, statements, copies }: DocumentWrites): Promise<void> {
-  for (const ddl of keyIndexes) await tx.exec(ddl);
-  for (const { sql, json } of statements) await tx.query(sql, [json]);
+/** Runs writes in the caller's transaction, one statement at a time. */
+export async function writeDocuments(tx: SqlSession, { statements, copies }: DocumentWrites): Promise<void> {
+  for (const { sql, json } of statements) await (json === null ? tx.exec(sql) : tx.query(sql, [json]));
   for (const { table, columns, rows } of copies) await tx.copyRows(table, columns, rows);
 }

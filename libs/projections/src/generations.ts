@@ -123,8 +123,8 @@ export class GenerationTable {
           checkpoint.toString(),
           statements.map((s) => s.owner),
           statements.map((s) => s.sql),
-          // Each statement's JSON is already text: joined, not parsed and serialised again.
-          `[${statements.map((s) => s.json).join(',')}]`,
+          // Each statement's JSON is already text: joined, not parsed and serialised again (null: it takes no parameter).
+          `[${statements.map((s) => s.json ?? 'null').join(',')}]`,
           generations.map((generation) => statusPayload({ ...generation, checkpoint }, this.origin)),
         ],
       );

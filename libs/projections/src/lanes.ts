@@ -300,8 +300,8 @@ export class Lanes {
 
   /**
    * Writes every run's changed documents and their checkpoints: one statement, and after it, in the
-   * same transaction, the key indexes that writes ask for and the COPYs of large writes. Those come
-   * after the statement, for the generations it found live: a retired one's tables may be gone.
+   * same transaction, the COPYs of large writes, for the generations it found live: a retired one's
+   * tables may be gone.
    */
   private async commit(runs: GenerationRun[], checkpoint: bigint): Promise<void> {
     const taken = runs.map((run) => {
@@ -312,16 +312,13 @@ export class Lanes {
     const commitOn = async (session: SqlSession) => {
       const live = await this.generations.commit(session, entries, checkpoint);
       const writing = taken.filter(({ run }) => live.includes(run.generation));
-      for (const { run, writes } of writing) {
-        const failed = failedAs(run, writingDocumentsUpTo(checkpoint));
-        for (const ddl of writes.keyIndexes) await session.exec(ddl).catch(failed);
-        for (const { table, columns, rows } of writes.copies) await session.copyRows(table, columns, rows).catch(failed);
-      }
+      for (const { run, writes } of writing)
+        for (const { table, columns, rows } of writes.copies)
+          await session.copyRows(table, columns, rows).catch(failedAs(run, writingDocumentsUpTo(checkpoint)));
       return writing;
     };
     // A live round is one statement; large writes (a catch-up) add COPYs after it, in one transaction.
-    const transaction = taken.some(({ writes }) => writes.copies.length > 0 || writes.keyIndexes.length > 0);
-    const written = transaction ? await this.sql.transaction(commitOn) : await commitOn(this.sql);
+    const written = taken.some(({ writes }) => writes.copies.length > 0) ? await this.sql.transaction(commitOn) : await commitOn(this.sql);
     for (const { run, applied, events } of written) {
       run.generation.checkpoint = checkpoint;
       run.applied += applied;
