@@ -141,6 +141,41 @@ function liveRounds(target: StoreTarget): void {
       }
     });
 
+    it('while no read waits, a lane gathers appends up to a bound of its own, beyond the one a waiting read gets', async () => {
+      // Rounds of 20 ms and more with a share of 1/1000: nobody waiting, the next starts 1.5 s after one
+      // (its own bound), not 50 ms after (the bound while a read waits); somebody waiting, within 50 ms.
+      const name = 'long_unwaited_ticks';
+      const batches: Array<{ events: number; at: number }> = [];
+      const engine = new ProjectionEngine(store, sql, [{ ...slowTicks(20), name }], {
+        roundIntervalMs: 1,
+        roundShare: 0.001,
+        unwaitedRoundShare: 0.001,
+        longestRoundIntervalMs: 50,
+        longestUnwaitedRoundIntervalMs: 1500,
+        onBatch: ({ events }) => batches.push({ events, at: performance.now() }),
+      });
+      const committed = () => batches.filter((batch) => batch.events > 0).map((batch) => batch.events);
+      await engine.start();
+      try {
+        await engine.waitFor([name], await store.headPosition(), 10_000);
+        batches.length = 0;
+        const append = async () => (await store.appendToStream('long-unwaited-ticker', [{ type: 'SlowTicked', data: {} }])).position;
+        await engine.waitFor([name], await append(), 5000);
+        await eventually('the first round was heard', () => committed().length === 1);
+        // Five appends nobody waits for: one round takes them all in, once the gathering is over.
+        const appended = performance.now();
+        for (let n = 0; n < 5; n++) await append();
+        await eventually('the five appends were committed', () => committed().length >= 2, 15_000);
+        expect(committed()).toEqual([1, 5]);
+        expect(batches[batches.length - 1].at - appended).toBeGreaterThan(1000);
+        const started = performance.now();
+        await engine.waitFor([name], await append(), 5000);
+        expect(performance.now() - started).toBeLessThan(1000);
+      } finally {
+        await engine.stop();
+      }
+    });
+
     it('while no read waits, a lane gathers appends for longer; a read that starts waiting cuts the gathering short', async () => {
       // Rounds of 20 ms and more: nobody waiting, the next starts 2 s or more after one (10 s after a round of five); somebody waiting, at once.
       const name = 'unwaited_ticks';
@@ -150,6 +185,7 @@ function liveRounds(target: StoreTarget): void {
         roundShare: 1,
         unwaitedRoundShare: 0.01,
         longestRoundIntervalMs: 60_000,
+        longestUnwaitedRoundIntervalMs: 60_000,
         onBatch: ({ events }) => batches.push({ events, at: performance.now() }),
       });
       const committed = () => batches.filter((batch) => batch.events > 0).map((batch) => batch.events);

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { PROJECTIONS } from '@kring/domain';
 import { describeEventStoreConfig, eventStoreConfigFromEnv, openEventStoreWithSql, readModelsOf } from '@kring/event-store';
-import { ProjectionEngine, registerProjectionMetrics, ROUND_SHARE } from '@kring/projections';
+import { LONGEST_ROUND_INTERVAL_MS, ProjectionEngine, registerProjectionMetrics, ROUND_SHARE } from '@kring/projections';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { SettingsError, settingsFrom, unknownSettings } from '../../api/src/settings';
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     lockRetryMs: settings.KRING_LEADER_RETRY_MS,
     // Its readers wait in the API replicas, out of its sight: it follows the log as if they always did.
     unwaitedRoundShare: ROUND_SHARE,
+    longestUnwaitedRoundIntervalMs: LONGEST_ROUND_INTERVAL_MS,
     log: (message) => log.info(message),
   });
   await engine.start();

@@ -18,6 +18,8 @@ const RETIRED_GRACE_MS = 30_000;
 const GATE_MS = 5_000;
 /** The share of its time a following lane spends in rounds while a read waits for it (LaneSettings.roundShare). */
 export const ROUND_SHARE = 0.25;
+/** The longest a following lane lets appends gather while a read waits for it (LaneSettings.longestRoundIntervalMs). */
+export const LONGEST_ROUND_INTERVAL_MS = 50;
 
 export interface ProjectionEngineOptions extends Partial<LaneSettings> {
   /**
@@ -90,7 +92,8 @@ export class ProjectionEngine {
       roundIntervalMs: options.roundIntervalMs ?? 5,
       roundShare: options.roundShare ?? ROUND_SHARE,
       unwaitedRoundShare: options.unwaitedRoundShare ?? 0.05,
-      longestRoundIntervalMs: options.longestRoundIntervalMs ?? 50,
+      longestRoundIntervalMs: options.longestRoundIntervalMs ?? LONGEST_ROUND_INTERVAL_MS,
+      longestUnwaitedRoundIntervalMs: options.longestUnwaitedRoundIntervalMs ?? 200,
     };
     this.lanes = new Lanes(sql, this.reader, this.generations, this.life, settings, {
       committed: (run, applied, events) => this.committed(run, applied, events),
