@@ -114,13 +114,13 @@ function integrityOnStore(target: StoreTarget): void {
       expect((await verify()).intact).toBe(true);
 
       const table = await accessTable();
-      await sql.query(`UPDATE ${table} SET doc = jsonb_set(doc, '{purpose}', '"iets anders"') WHERE position = $1`, [read.position]);
+      await sql.query(`UPDATE ${table} SET doc = jsonb_set(doc::jsonb, '{purpose}', '"iets anders"') WHERE position = $1`, [read.position]);
       expect(await verify()).toMatchObject({
         intact: false,
         brokenAt: read.position,
         problem: expect.stringContaining('differs from the event'),
       });
-      await sql.query(`UPDATE ${table} SET doc = jsonb_set(doc, '{purpose}', to_jsonb($2::text)) WHERE position = $1`, [
+      await sql.query(`UPDATE ${table} SET doc = jsonb_set(doc::jsonb, '{purpose}', to_jsonb($2::text)) WHERE position = $1`, [
         read.position,
         read.purpose,
       ]);

@@ -103,6 +103,37 @@ function writeTest(target: StoreTarget): void {
       expect(byCopy.filter((r) => r.count === null && r.ratio === null).length).toBeGreaterThan(0);
     });
 
+    it('documents are stored as json; a table made before, holding jsonb, is written and read the same way', async () => {
+      await indexedTables('as_json');
+      // The DDL of tables made before: the same, with jsonb documents.
+      await sql.exec(
+        `${createTablesSql(projection, 'as_jsonb').replace(/doc json NOT NULL/g, 'doc jsonb NOT NULL')}; ${createIndexesSql(projection, 'as_jsonb')}`,
+      );
+      const typeOf = async (schema: string) =>
+        (
+          await sql.query<{ data_type: string }>(
+            `SELECT data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'docs' AND column_name = 'doc'`,
+            [schema],
+          )
+        ).map((row) => row.data_type);
+      expect(await typeOf('as_json')).toEqual(['json']);
+      expect(await typeOf('as_jsonb')).toEqual(['jsonb']);
+
+      const large = many(0, COPY_FROM_ROWS, 'v1');
+      const small = new Map([
+        ...many(COPY_FROM_ROWS, 3, 'v1'),
+        [[...large.keys()][0], { text: 'replaced', count: 2, nested: { list: ['x'] } }],
+      ]);
+      for (const schema of ['as_json', 'as_jsonb']) for (const documents of [large, small]) await write(schema, documents);
+      const rows = await read('as_json');
+      expect(rows).toHaveLength(COPY_FROM_ROWS + 3);
+      expect(rows).toEqual(await read('as_jsonb'));
+      const keys = new Set([...small.keys()]);
+      const loaded = await loadDocuments(sql, 'as_json', docs, keys);
+      expect(loaded).toEqual(await loadDocuments(sql, 'as_jsonb', docs, keys));
+      expect([...loaded.values()]).toEqual(expect.arrayContaining([...small.values()]));
+    });
+
     it('a large write of documents known to have no row yet deletes nothing first, and stores what the upserts store', async () => {
       await indexedTables('new_by_copy', 'new_by_upsert');
       const documents = many(0, COPY_FROM_ROWS, 'v1');
