@@ -58,10 +58,11 @@ export interface LaneSettings {
    * The same while nobody here waits for the lane: its rounds then only take time from the commands
    * (on PGlite, and for the API's own work on PostgreSQL too), so under load they gather more appends
    * each. A read that starts waiting cuts the gathering short to `roundShare`'s. A projector whose
-   * readers are other processes cannot tell that they wait: it gives both shares (and both bounds) the same value.
+   * readers are other processes cannot tell that they wait: it gives both shares, and both bounds
+   * below, the same value.
    */
   unwaitedRoundShare: number;
-  /** Bounds how long an append can wait for the round that shows it, however dear rounds are, while a read waits for it. */
+  /** While a read waits for the lane: how long an append can wait for the round that shows it, however dear rounds are. */
   longestRoundIntervalMs: number;
   /**
    * The same bound while nobody here waits for the lane: a read that starts waiting cuts the gathering
